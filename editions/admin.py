@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.db import models
+
+from .models import (
+    Document,
+    Edition,
+    FootnoteRef,
+    Membership,
+    Segment,
+    SegmentRevision,
+    Witness,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "is_public", "created_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "slug"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["edition", "user", "role"]
+    list_filter = ["role", "edition"]
+    autocomplete_fields = ["user", "edition"]
+
+
+class WitnessInline(admin.TabularInline):
+    model = Witness
+    extra = 0
+    fields = ["label", "slug", "language", "role", "translator"]
+    show_change_link = True
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "edition", "date", "reference_numbers", "classification"]
+    list_filter = ["edition"]
+    search_fields = ["title", "author", "recipient", "reference_numbers", "summary"]
+    inlines = [WitnessInline]
+
+
+class SegmentInline(admin.TabularInline):
+    model = Segment
+    extra = 0
+    fields = ["position", "sid", "kind", "label", "text"]
+    readonly_fields = ["sid"]
+
+
+@admin.register(Witness)
+class WitnessAdmin(admin.ModelAdmin):
+    list_display = ["label", "document", "language", "role", "translator", "publisher"]
+    list_filter = ["language", "role", "document__edition"]
+    search_fields = ["label", "translator", "publisher", "citation"]
+    inlines = [SegmentInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ["sid", "witness", "kind", "position", "short_text"]
+    list_filter = ["kind", "witness__document__edition"]
+    search_fields = ["text", "sid"]
+    readonly_fields = ["sid"]
+
+    @admin.display(description="text")
+    def short_text(self, obj: Segment) -> str:
+        return obj.text[:80]
+
+
+@admin.register(FootnoteRef)
+class FootnoteRefAdmin(admin.ModelAdmin):
+    list_display = ["segment", "label", "offset", "note"]
+    raw_id_fields = ["segment", "note"]
+
+
+@admin.register(SegmentRevision)
+class SegmentRevisionAdmin(admin.ModelAdmin):
+    """Read-only: the history is what happened; a correction is a new save, not an edit."""
+
+    list_display = ["segment", "version_before", "user", "created_at", "reason"]
+    list_filter = ["segment__witness__document__edition"]
+    search_fields = ["segment__sid", "reason", "text_after"]
+    raw_id_fields = ["segment", "user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

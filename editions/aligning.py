@@ -1,0 +1,246 @@
+"""Alignments in the database: create them with the automatic aligner, change them by rows.
+
+Every change runs in one transaction that first moves the alignment's version on with a
+conditional ``UPDATE ... WHERE version = n``: a change based on a stale page is refused
+(``StaleAlignment``) instead of silently undoing someone else's work. Each change is recorded
+with the rows before and after, which undo, redo and the history list use.
+"""
+
+from collections.abc import Callable, Sequence
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .alignment import Bead, align
+from .alignment.rows import Row, RowError, check_complete
+from .events import publish
+from .models import (
+    Alignment,
+    AlignmentChange,
+    AlignmentRow,
+    Document,
+    RowStatus,
+    Segment,
+    SegmentKind,
+    Witness,
+)
+
+# Below this confidence an unconfirmed row is marked for review.
+LOW_CONFIDENCE = 0.5
+# Operations that undo and redo step over: the first alignment is the starting point.
+NOT_UNDOABLE = {"align", "undo", "redo"}
+
+
+class StaleAlignment(Exception):
+    """The alignment changed since the page was loaded."""
+
+
+def alignable_segments(witness: Witness) -> list[Segment]:
+    """Headings and paragraphs in text order (footnotes stay with their callers)."""
+    return list(witness.segments.exclude(kind=SegmentKind.FOOTNOTE).order_by("position"))
+
+
+def rows_of(alignment: Alignment) -> list[Row]:
+    return [
+        Row(
+            tuple(r.source_sids),
+            tuple(r.target_sids),
+            r.confidence,
+            r.status == RowStatus.CONFIRMED,
+        )
+        for r in alignment.rows.order_by("position")
+    ]
+
+
+def snapshot(rows: Sequence[Row]) -> list[dict]:
+    return [
+        {"s": list(r.source), "t": list(r.target), "c": r.confidence, "ok": r.confirmed}
+        for r in rows
+    ]
+
+
+def from_snapshot(data: Sequence[dict]) -> list[Row]:
+    return [Row(tuple(d["s"]), tuple(d["t"]), d["c"], d["ok"]) for d in data]
+
+
+def automatic_rows(source: Witness, target: Witness, keep: Sequence[Row] = ()) -> list[Row]:
+    """Align the two witnesses' texts, keeping the rows in ``keep`` exactly as they are."""
+    sources, targets = alignable_segments(source), alignable_segments(target)
+    s_index = {seg.sid: n for n, seg in enumerate(sources)}
+    t_index = {seg.sid: n for n, seg in enumerate(targets)}
+    constraints = [
+        Bead(tuple(s_index[u] for u in row.source), tuple(t_index[u] for u in row.target))
+        for row in keep
+    ]
+    beads = align(
+        [seg.text for seg in sources],
+        [seg.text for seg in targets],
+        src_lang=source.language,
+        tgt_lang=target.language,
+        constraints=constraints,
+    )
+    kept = {(r.source, r.target): r for r in keep}
+    rows = []
+    for bead in beads:
+        unit_row = Row(
+            tuple(sources[i].sid for i in bead.src),
+            tuple(targets[j].sid for j in bead.tgt),
+            round(bead.confidence, 3),
+        )
+        rows.append(kept.get((unit_row.source, unit_row.target), unit_row))
+    return rows
+
+
+@transaction.atomic
+def create_alignment(document: Document, source: Witness, target: Witness, user) -> Alignment:
+    if source.pk == target.pk or {source.document_id, target.document_id} != {document.pk}:
+        raise RowError(_("Choose two different witnesses of this document."))
+    if Alignment.objects.filter(source=source, target=target).exists():
+        raise RowError(_("These two witnesses are already aligned."))
+    rows = automatic_rows(source, target)
+    alignment = Alignment.objects.create(
+        document=document, source=source, target=target, created_by=user
+    )
+    _write_rows(alignment, rows, user)
+    AlignmentChange.objects.create(
+        alignment=alignment,
+        user=user,
+        operation="align",
+        summary=_("Automatic alignment: %(count)s rows") % {"count": len(rows)},
+        after=snapshot(rows),
+    )
+    publish(document.pk, "alignment-changed", {"alignment": alignment.pk})
+    return alignment
+
+
+def change(
+    alignment: Alignment,
+    version: int,
+    user,
+    operation: str,
+    summary: str,
+    edit: Callable[[list[Row]], list[Row]],
+    reverts: AlignmentChange | None = None,
+) -> Alignment:
+    """Apply ``edit`` to the rows if ``version`` is still current; record the change."""
+    with transaction.atomic():
+        moved_on = Alignment.objects.filter(pk=alignment.pk, version=version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not moved_on:
+            raise StaleAlignment
+        alignment.refresh_from_db()
+        before = rows_of(alignment)
+        after = edit(before)
+        check_complete(
+            after,
+            [s.sid for s in alignable_segments(alignment.source)],
+            [s.sid for s in alignable_segments(alignment.target)],
+        )
+        _write_rows(alignment, after, user)
+        AlignmentChange.objects.create(
+            alignment=alignment,
+            user=user,
+            operation=operation,
+            summary=summary,
+            before=snapshot(before),
+            after=snapshot(after),
+            reverts=reverts,
+        )
+        publish(alignment.document_id, "alignment-changed", {"alignment": alignment.pk})
+    return alignment
+
+
+def _write_rows(alignment: Alignment, rows: Sequence[Row], user) -> None:
+    """Replace the rows; a row that did not change keeps who last changed it."""
+    previous = {
+        (tuple(r.source_sids), tuple(r.target_sids), r.status, r.confidence): r
+        for r in alignment.rows.all()
+    }
+    alignment.rows.all().delete()
+    new_rows = []
+    for position, row in enumerate(rows):
+        status = RowStatus.CONFIRMED if row.confirmed else RowStatus.AUTOMATIC
+        old = previous.get((row.source, row.target, status, row.confidence))
+        new_rows.append(
+            AlignmentRow(
+                alignment=alignment,
+                position=position,
+                source_sids=list(row.source),
+                target_sids=list(row.target),
+                confidence=row.confidence,
+                status=status,
+                updated_by_id=old.updated_by_id if old else getattr(user, "pk", None),
+            )
+        )
+    AlignmentRow.objects.bulk_create(new_rows)
+
+
+def realign_from(alignment: Alignment, version: int, user, index: int) -> Alignment:
+    """Re-run the aligner from row ``index`` on; rows before it and confirmed rows stay."""
+
+    def edit(rows: list[Row]) -> list[Row]:
+        keep = [row for n, row in enumerate(rows) if n < index or row.confirmed]
+        return automatic_rows(alignment.source, alignment.target, keep)
+
+    return change(
+        alignment,
+        version,
+        user,
+        "realign",
+        _("Re-aligned from row %(row)s") % {"row": index + 1},
+        edit,
+    )
+
+
+def undo_redo_stacks(
+    alignment: Alignment,
+) -> tuple[list[AlignmentChange], list[AlignmentChange]]:
+    """Replay the history: what undo would undo next (last), what redo would redo next."""
+    undo: list[AlignmentChange] = []
+    redo: list[AlignmentChange] = []
+    for entry in alignment.changes.order_by("pk"):
+        if entry.operation == "undo" and undo:
+            redo.append(undo.pop())
+        elif entry.operation == "redo" and redo:
+            undo.append(redo.pop())
+        elif entry.operation not in NOT_UNDOABLE:
+            undo.append(entry)
+            redo.clear()
+    return undo, redo
+
+
+def undo(alignment: Alignment, version: int, user) -> Alignment:
+    stack, _redo = undo_redo_stacks(alignment)
+    if not stack:
+        raise RowError(_("There is nothing to undo."))
+    target = stack[-1]
+    summary = _("Undid: %(what)s") % {"what": target.summary}
+    return change(
+        alignment,
+        version,
+        user,
+        "undo",
+        summary,
+        lambda _rows: from_snapshot(target.before),
+        reverts=target,
+    )
+
+
+def redo(alignment: Alignment, version: int, user) -> Alignment:
+    _undo, stack = undo_redo_stacks(alignment)
+    if not stack:
+        raise RowError(_("There is nothing to redo."))
+    target = stack[-1]
+    summary = _("Redid: %(what)s") % {"what": target.summary}
+    return change(
+        alignment,
+        version,
+        user,
+        "redo",
+        summary,
+        lambda _rows: from_snapshot(target.after),
+        reverts=target,
+    )

@@ -1,0 +1,240 @@
+"""Annotations: who may see and change them, making and changing them, re-anchoring them.
+
+Every change is one transaction that also publishes an event for the document
+(``events.publish``), which is what live readers receive.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .anchoring import anchor, build_selectors
+from .annotation_models import (
+    DEFAULT_CATEGORIES,
+    Annotation,
+    AnnotationTarget,
+    Category,
+    Reply,
+    Status,
+    Visibility,
+)
+from .events import publish
+from .markup import mentioned, render_markdown
+from .models import Document, Edition, Role, Segment
+from .permissions import has_role
+
+
+class AnnotationError(ValueError):
+    """A request that cannot be carried out; the message says why."""
+
+
+class StaleAnnotation(Exception):
+    """The annotation changed since the editor loaded it."""
+
+
+@dataclass(frozen=True)
+class Span:
+    segment: Segment
+    start: int
+    end: int
+
+
+def ensure_categories(edition: Edition) -> None:
+    """Give an edition the default taxonomy if it has no category yet."""
+    if edition.categories.exists():
+        return
+    Category.objects.bulk_create(
+        Category(edition=edition, slug=slug, name=str(name), color=color, position=n)
+        for n, (slug, name, color) in enumerate(DEFAULT_CATEGORIES)
+    )
+
+
+def visible_annotations(user, document: Document) -> QuerySet[Annotation]:
+    """Edition-wide annotations, and the user's own private ones."""
+    return Annotation.objects.filter(document=document).filter(
+        Q(visibility=Visibility.EDITION) | Q(author=user)
+    )
+
+
+def may_change(user, role: Role | None, annotation: Annotation) -> bool:
+    """Authors change their own annotations; owners moderate everyone's."""
+    return annotation.author_id == user.pk or has_role(role, Role.OWNER)
+
+
+def _annotation_event(annotation: Annotation, kind: str) -> None:
+    private = annotation.visibility == Visibility.PRIVATE
+    publish(
+        annotation.document_id,
+        kind,
+        {"annotation": annotation.pk},
+        only_for=annotation.author if private else None,
+    )
+
+
+def _member_names(edition: Edition) -> set[str]:
+    users = get_user_model().objects.filter(memberships__edition=edition)
+    return set(users.values_list("username", flat=True))
+
+
+def _check_span(document: Document, span: Span) -> None:
+    if span.segment.witness.document_id != document.pk:
+        raise AnnotationError(_("The selected text is not in this document."))
+    if not 0 <= span.start < span.end <= len(span.segment.text):
+        raise AnnotationError(_("Select some text to annotate."))
+
+
+def create_annotation(
+    *,
+    user,
+    document: Document,
+    spans: list[Span],
+    body: str,
+    category: Category | None = None,
+    tags: list[str] | None = None,
+    visibility: str = Visibility.EDITION,
+) -> Annotation:
+    if not spans:
+        raise AnnotationError(_("Select some text to annotate."))
+    for span in spans:
+        _check_span(document, span)
+    if category is not None and category.edition_id != document.edition_id:
+        raise AnnotationError(_("Unknown category."))
+    with transaction.atomic():
+        annotation = Annotation.objects.create(
+            edition_id=document.edition_id,
+            document=document,
+            author=user,
+            category=category,
+            body=body,
+            body_html=render_markdown(body),
+            tags=_clean_tags(tags or []),
+            mentions=mentioned(body, _member_names(document.edition)),
+            visibility=visibility,
+        )
+        AnnotationTarget.objects.bulk_create(_target(annotation, span) for span in spans)
+        _annotation_event(annotation, "annotation-created")
+    return annotation
+
+
+def _target(annotation: Annotation, span: Span) -> AnnotationTarget:
+    text = span.segment.text
+    return AnnotationTarget(
+        annotation=annotation,
+        witness_id=span.segment.witness_id,
+        segment=span.segment,
+        selectors=build_selectors(text, span.start, span.end),
+        quote=text[span.start : span.end],
+        start=span.start,
+        end=span.end,
+    )
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for tag in tags:
+        tag = tag.strip().lstrip("#")[:50]
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned[:20]
+
+
+def update_annotation(
+    annotation: Annotation,
+    version: int,
+    *,
+    body: str,
+    category: Category | None,
+    tags: list[str],
+    visibility: str,
+) -> Annotation:
+    """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``)."""
+    with transaction.atomic():
+        updated = Annotation.objects.filter(pk=annotation.pk, version=version).update(
+            body=body,
+            body_html=render_markdown(body),
+            category=category,
+            tags=_clean_tags(tags),
+            mentions=mentioned(body, _member_names(annotation.edition)),
+            visibility=visibility,
+            version=F("version") + 1,
+        )
+        if not updated:
+            raise StaleAnnotation
+        annotation.refresh_from_db()
+        _annotation_event(annotation, "annotation-changed")
+    return annotation
+
+
+def set_status(annotation: Annotation, status: str) -> Annotation:
+    if status not in Status.values:
+        raise AnnotationError(_("Unknown status."))
+    with transaction.atomic():
+        Annotation.objects.filter(pk=annotation.pk).update(status=status, version=F("version") + 1)
+        annotation.refresh_from_db()
+        _annotation_event(annotation, "annotation-changed")
+    return annotation
+
+
+def delete_annotation(annotation: Annotation) -> None:
+    with transaction.atomic():
+        _annotation_event(annotation, "annotation-deleted")
+        annotation.delete()
+
+
+def add_reply(annotation: Annotation, user, body: str) -> Reply:
+    if not body.strip():
+        raise AnnotationError(_("Write a reply first."))
+    with transaction.atomic():
+        reply = Reply.objects.create(
+            annotation=annotation,
+            author=user,
+            body=body,
+            body_html=render_markdown(body),
+            mentions=mentioned(body, _member_names(annotation.edition)),
+        )
+        _annotation_event(annotation, "annotation-changed")
+    return reply
+
+
+def reanchor_segment(segment: Segment) -> tuple[int, int]:
+    """Re-anchor every target on ``segment`` to its current text: (kept, orphaned).
+
+    A target that still resolves moves to where its quote now stands and its selectors are
+    refreshed from the new text; one that does not becomes an orphan, with its selectors
+    and quote kept so that it can be shown and re-attached. Call inside the transaction
+    that changed the text.
+    """
+    kept = orphaned = 0
+    documents = set()
+    for target in segment.annotation_targets.select_related("annotation"):
+        found = anchor(segment.text, target.selectors)
+        if found is None:
+            target.start = target.end = None
+            orphaned += 1
+        else:
+            target.start, target.end = found
+            target.selectors = build_selectors(segment.text, *found)
+            target.quote = segment.text[found[0] : found[1]]
+            kept += 1
+        target.save(update_fields=["start", "end", "selectors", "quote"])
+        documents.add(target.annotation.document_id)
+    for document_id in documents:
+        publish(document_id, "annotations-reanchored", {"segment": segment.pk})
+    return kept, orphaned
+
+
+def reattach(target: AnnotationTarget, span: Span) -> AnnotationTarget:
+    """Attach an orphaned (or misplaced) target to newly selected text."""
+    _check_span(target.annotation.document, span)
+    with transaction.atomic():
+        fresh = _target(target.annotation, span)
+        target.segment = span.segment
+        target.witness_id = span.segment.witness_id
+        target.selectors, target.quote = fresh.selectors, fresh.quote
+        target.start, target.end = span.start, span.end
+        target.save()
+        _annotation_event(target.annotation, "annotation-changed")
+    return target

@@ -1,0 +1,179 @@
+"""Annotations: categories, annotations and their targets, replies, and the event log.
+
+A target stores the W3C selectors (quote with prefix and suffix, code-point positions) that
+were true when it was made, plus where it resolves in the segment's current text
+(``start``/``end``). When the text changes the target is re-anchored; if that fails it
+becomes an orphan (``start`` is None): kept, listed, and re-attachable, never deleted.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document, Edition, Segment, Witness
+
+# The default taxonomy every new edition starts with (owners may edit it).
+DEFAULT_CATEGORIES = [
+    ("mistranslation", _("mistranslation"), "#c0392b"),
+    ("omission", _("omission"), "#8e44ad"),
+    ("addition", _("addition"), "#2c7fb8"),
+    ("false-friend", _("false friend or calque"), "#d35400"),
+    ("terminology", _("terminology"), "#16a085"),
+    ("register", _("register and style"), "#7f8c8d"),
+    ("historical-context", _("historical context"), "#b7950b"),
+    ("editorial-note", _("editorial note"), "#34495e"),
+]
+
+
+class Category(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(_("name"), max_length=100)
+    # Goes into a style attribute: only "#rrggbb" is accepted.
+    color = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#7f8c8d",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #1f5fa8."))],
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "slug"], name="category_slug_per_edition")
+        ]
+        ordering = ["edition", "position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Visibility(models.TextChoices):
+    EDITION = "edition", _("everyone in the edition")
+    PRIVATE = "private", _("only me")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class Annotation(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="annotations")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="annotations"
+    )
+    motivation = models.CharField(max_length=30, default="commenting")
+    body = models.TextField(_("note"), blank=True, help_text=_("Markdown"))
+    body_html = models.TextField(blank=True)  # sanitized rendering of ``body``
+    tags = models.JSONField(default=list, blank=True)
+    mentions = models.JSONField(default=list, blank=True)  # usernames @mentioned in the body
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.EDITION
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["document", "pk"]
+        indexes = [models.Index(fields=["document", "status"])]
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.body[:50]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "editions:annotation_detail",
+            args=[self.edition.slug, self.document.slug, self.pk],
+        )
+
+
+class AnnotationTarget(models.Model):
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="targets")
+    witness = models.ForeignKey(Witness, on_delete=models.CASCADE, related_name="+")
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="annotation_targets"
+    )
+    selectors = models.JSONField(default=list)  # W3C selectors as made (or last re-anchored)
+    quote = models.TextField()
+    start = models.PositiveIntegerField(null=True, blank=True)  # None: an orphan
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["annotation", "pk"]
+        verbose_name = _("annotation target")
+        verbose_name_plural = _("annotation targets")
+
+    def __str__(self) -> str:
+        return f"{self.segment.sid}[{self.start}:{self.end}] {self.quote[:40]}"
+
+    @property
+    def orphaned(self) -> bool:
+        return self.start is None
+
+
+class Reply(models.Model):
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("reply"))
+    body_html = models.TextField(blank=True)
+    mentions = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "pk"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class Event(models.Model):
+    """What changed in a document, in order: the live stream replays it from Last-Event-ID."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    # Private annotations' events are only for their author.
+    only_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["document", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.kind}"
+
+
+class Presence(models.Model):
+    """Who has a document open: refreshed by their live connection, stale after a while."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "user"], name="one_presence_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.document}"

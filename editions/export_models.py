@@ -1,0 +1,63 @@
+"""Whole-edition exports that run in the background, with their progress and their ZIP.
+
+The web process creates an ``ExportJob`` and enqueues a task; the worker fills in the
+progress as each file is written, then stores the archive. The archive lives in the
+database because the web process and the worker share nothing else (separate containers
+under docker compose); an edition's export is a few megabytes at most.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Edition
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("running")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    formats = models.JSONField(default=list)
+    # Absolute IRIs in the files (JSON-LD, links in the HTML) start with this.
+    base_url = models.CharField(max_length=300)
+    # The interface language the files' headings and labels are written in.
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)  # files to write
+    done = models.PositiveIntegerField(default=0)  # files written
+    message = models.TextField(blank=True)  # why it failed
+    task_id = models.CharField(max_length=64, blank=True)
+    archive = models.BinaryField(null=True, blank=True)
+    archive_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+
+    def __str__(self) -> str:
+        return f"{self.edition.slug} {', '.join(self.formats)} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("editions:export_job", args=[self.edition.slug, self.pk])
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -1,0 +1,55 @@
+"""Several export files as one ZIP: a document in several formats, or a whole edition.
+
+An edition's archive holds a folder named after the edition with every document in every
+chosen format; ``progress`` hears after each file how many are written out of how many,
+which is what the background task reports to the progress bar.
+"""
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+
+from ..models import Document, Edition
+from . import ExportFile, file_for
+from .data import load
+
+ZIP_TYPE = "application/zip"
+Progress = Callable[[int, int], None]
+
+
+def zip_files(files: Iterable[ExportFile], folder: str = "") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in files:
+            archive.writestr(f"{folder}/{item.name}" if folder else item.name, item.data)
+    return out.getvalue()
+
+
+def document_bundle(document: Document, keys: list[str], base_url: str) -> ExportFile:
+    """One file for one format, else a ZIP of them."""
+    export = load(document, base_url)
+    files = [file_for(export, key) for key in keys]
+    if len(files) == 1:
+        return files[0]
+    return ExportFile(f"{document.slug}.zip", ZIP_TYPE, zip_files(files))
+
+
+def edition_files(
+    edition: Edition, keys: list[str], base_url: str, progress: Progress | None = None
+) -> Iterable[ExportFile]:
+    documents = list(edition.documents.all())
+    total, done = len(documents) * len(keys), 0
+    for document in documents:
+        export = load(document, base_url)
+        for key in keys:
+            yield file_for(export, key)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+
+def edition_bundle(
+    edition: Edition, keys: list[str], base_url: str, progress: Progress | None = None
+) -> ExportFile:
+    files = edition_files(edition, keys, base_url, progress)
+    return ExportFile(f"{edition.slug}.zip", ZIP_TYPE, zip_files(files, folder=edition.slug))

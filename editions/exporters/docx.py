@@ -1,0 +1,277 @@
+"""The annotated edition as a Word document (python-docx).
+
+The document's metadata, the texts in a table by aligned row (one column per witness), each
+annotation as a Word comment anchored to its span (one comment per span), footnotes as
+Word footnotes called where their markers stand, with their printed numbers. Annotations
+whose span is no longer in the text are listed at the end.
+
+python-docx writes comments but not footnotes: the footnotes part is built here, as Word
+itself writes it (two separators, then the notes).
+"""
+
+import io
+from html import unescape
+
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from docx import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_COLOR_INDEX
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from ..annotation_models import Annotation, AnnotationTarget
+from ..models import Segment, SegmentKind
+from .data import DocumentExport, pieces
+
+FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+    "<w:continuationSeparator/></w:r></w:p></w:footnote>"
+    "</w:footnotes>"
+)
+# What follows w:footnotePr in w:settings (its schema is a sequence).
+SETTINGS_AFTER_FOOTNOTE_PR = (
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
+class _Footnotes:
+    """The document's footnotes part, created on the first footnote."""
+
+    def __init__(self, word):
+        self.word = word
+        self.element = None
+        self.count = 0
+
+    def add(self, paragraph: Paragraph, label: str, segment: Segment) -> None:
+        """Call a new footnote here, marked with its printed label, holding ``segment``."""
+        if self.element is None:
+            self._create_part()
+        self.count += 1
+        note_id = self.count
+        mark = paragraph.add_run()
+        mark.font.superscript = True
+        reference = parse_xml(
+            f'<w:footnoteReference {nsdecls("w")} w:customMarkFollows="1" w:id="{note_id}"/>'
+        )
+        mark._r.append(reference)
+        mark._r.append(parse_xml(f"<w:t {nsdecls('w')}>{_xml_text(label)}</w:t>"))
+        note = parse_xml(f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p/></w:footnote>')
+        self.element.append(note)
+        body = Paragraph(note[0], paragraph._parent)
+        own_mark = body.add_run(label)
+        own_mark.font.superscript = True
+        body.add_run(" " + segment.text.replace("\n", " "))
+
+    def _create_part(self) -> None:
+        document_part = self.word.part
+        self.element = parse_xml(FOOTNOTES_XML)
+        part = XmlPart(
+            PackURI("/word/footnotes.xml"),
+            CONTENT_TYPE.WML_FOOTNOTES,
+            self.element,
+            document_part.package,
+        )
+        document_part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+        # Word names the separators in the settings too.
+        settings = self.word.settings.element
+        settings.insert_element_before(
+            parse_xml(
+                f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/>'
+                "</w:footnotePr>"
+            ),
+            *SETTINGS_AFTER_FOOTNOTE_PR,
+        )
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Writer:
+    def __init__(self, export: DocumentExport):
+        self.export = export
+        self.word = WordDocument()
+        self.footnotes = _Footnotes(self.word)
+        self.anchored: set[int] = set()  # annotations with at least one comment
+
+    def write(self) -> bytes:
+        self._page_setup()
+        self._front_matter()
+        self._texts()
+        self._other_annotations()
+        out = io.BytesIO()
+        self.word.save(out)
+        return out.getvalue()
+
+    def _page_setup(self) -> None:
+        style = self.word.styles["Normal"]
+        style.font.name, style.font.size = "Cambria", Pt(10.5)
+        section = self.word.sections[0]
+        if len(self.export.columns()) > 2:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = section.page_height, section.page_width
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Cm(2))
+        section.header.paragraphs[
+            0
+        ].text = f"{self.export.edition.title} — {self.export.document.title}"
+        properties = self.word.core_properties
+        properties.title = self.export.document.title
+        properties.subject = self.export.edition.title
+
+    def _front_matter(self) -> None:
+        document = self.export.document
+        self.word.add_paragraph(self.export.edition.title, style="Subtitle")
+        self.word.add_heading(document.title, level=0)
+        fields = [
+            (_("Date"), date_format(document.date, "j F Y") if document.date else ""),
+            (_("Author"), document.author),
+            (_("Recipient"), document.recipient),
+            (_("Place"), document.place),
+            (_("Reference numbers"), document.reference_numbers),
+            (_("Classification"), document.classification),
+            (_("Received"), document.received_note),
+            (_("Printed source"), document.printed_source),
+            (_("Summary"), document.summary),
+        ]
+        for label, value in fields:
+            if value:
+                paragraph = self.word.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(value)
+        self.word.add_heading(_("Texts"), level=1)
+        for witness in self.export.witnesses:
+            paragraph = self.word.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{witness.label} ").bold = True
+            details = [witness.language, witness.get_role_display(), witness.translator]
+            details += [witness.publisher, witness.source_url, witness.copyright_line]
+            paragraph.add_run(" · ".join(d for d in details if d))
+
+    def _texts(self) -> None:
+        heading = _("The texts, aligned") if self.export.synopsis else _("The texts")
+        self.word.add_heading(heading, level=1)
+        columns = self.export.columns()
+        if not columns:
+            self.word.add_paragraph(_("This document has no text yet."))
+            return
+        rows = self.export.layout_rows()
+        table = self.word.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        for cell, witness in zip(table.rows[0].cells, columns, strict=True):
+            cell.paragraphs[0].add_run(f"{witness.label} ({witness.language})").bold = True
+        for cells in rows:
+            row = table.add_row()
+            for cell, segments in zip(row.cells, cells, strict=True):
+                self._cell(cell, segments)
+        if self.export.synopsis:
+            for witness in self.export.synopsis.unaligned:
+                self.word.add_heading(f"{witness.label} ({_('not aligned')})", level=2)
+                for segment in self.export.body_segments(witness):
+                    self._segment(self.word.add_paragraph(), segment)
+
+    def _cell(self, cell, segments: list[Segment]) -> None:
+        if not segments:
+            cell.paragraphs[0].add_run(_("(nothing renders this)")).italic = True
+            return
+        for n, segment in enumerate(segments):
+            paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+            self._segment(paragraph, segment)
+
+    def _segment(self, paragraph: Paragraph, segment: Segment) -> None:
+        """The segment's text as runs cut at every span edge; a comment on each span."""
+        spans: dict[int, list[Run]] = {}
+        targets = self.export.targets_on(segment)
+        for piece in pieces(segment, targets):
+            if piece.ref is not None:
+                self.footnotes.add(paragraph, piece.ref.label, piece.ref.note)
+            elif piece.text:
+                run = paragraph.add_run(piece.text)
+                if segment.kind == SegmentKind.HEADING:
+                    run.bold = True
+                if piece.covering:
+                    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                for target in piece.covering:
+                    spans.setdefault(target.pk, []).append(run)
+        for target in targets:
+            if target.pk in spans:
+                self._comment(spans[target.pk], target)
+
+    def _comment(self, runs: list[Run], target: AnnotationTarget) -> None:
+        annotation = target.annotation
+        comment = self.word.add_comment(
+            runs, text=comment_text(self.export, annotation), **_author(annotation.author)
+        )
+        comment._comment_elm.date = annotation.created_at
+        self.anchored.add(annotation.pk)
+
+    def _other_annotations(self) -> None:
+        """Annotations with no comment: their spans are in footnotes or lost from the text."""
+        others = [a for a in self.export.annotations if a.pk not in self.anchored]
+        if not others:
+            return
+        self.word.add_heading(_("Other annotations"), level=1)
+        self.word.add_paragraph(
+            _("On footnotes, or on passages no longer found in the text (their quotes are kept).")
+        )
+        for annotation in others:
+            paragraph = self.word.add_paragraph()
+            quotes = "; ".join(
+                f"“{t.quote}” ({t.segment.witness.label})" for t in annotation.targets.all()
+            )
+            paragraph.add_run(f"{self.export.number[annotation.pk]}. {quotes}: ").bold = True
+            paragraph.add_run(comment_text(self.export, annotation))
+
+
+def _author(user) -> dict[str, str]:
+    if user is None:
+        return {"author": _("unknown"), "initials": ""}
+    name = user.get_full_name() or user.get_username()
+    initials = "".join(part[0] for part in name.split()[:3]).upper()
+    return {"author": name, "initials": initials}
+
+
+def comment_text(export: DocumentExport, annotation: Annotation) -> str:
+    """Number and category, the note as plain text, its tags, status and replies."""
+    category = annotation.category.name if annotation.category else _("uncategorised")
+    lines = [f"[{export.number[annotation.pk]}] {category}"]
+    if annotation.body_html:
+        lines.append(unescape(strip_tags(annotation.body_html)).strip())
+    if annotation.tags:
+        lines.append(_("Tags: %(tags)s") % {"tags": ", ".join(annotation.tags)})
+    lines.append(_("Status: %(status)s") % {"status": annotation.get_status_display()})
+    for reply in annotation.replies.all():
+        who = _author(reply.author)["author"]
+        lines.append(f"— {who}: {unescape(strip_tags(reply.body_html)).strip()}")
+    return "\n".join(lines)
+
+
+def export_docx(export: DocumentExport) -> bytes:
+    return _Writer(export).write()

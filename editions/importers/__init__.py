@@ -1,0 +1,74 @@
+"""Importers: a record file in, a ``ParsedRecord`` out (``parse_record``), then saved as a
+witness of a document (``save_record``).
+
+Parsing touches no database, so the browser can preview a record before anything is saved.
+``save_record`` is imported lazily: the parsers stay usable without Django's models loaded.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .base import ParsedRecord, RecordError
+from .body import note_link_warnings
+from .cvce import parse_cvce
+from .decoding import decode
+from .detect import detect_format
+from .plaintext import parse_text
+from .safexml import refuse_exchange_file
+from .wilson import parse_wilson
+
+if TYPE_CHECKING:
+    from .store import save_record
+
+__all__ = ["PARSERS", "ParsedRecord", "RecordError", "parse_record", "save_record"]
+
+PARSERS: dict[str, Callable[[str], ParsedRecord]] = {
+    "cvce": parse_cvce,
+    "wilson": parse_wilson,
+    "text": parse_text,
+}
+FORMAT_NAMES = {
+    "cvce": "CVCE",
+    "wilson": "Wilson Center Digital Archive",
+    "text": gettext_lazy("plain text"),
+}
+
+
+def parse_record(
+    data: bytes | str, filename: str = "", *, max_bytes: int | None = None
+) -> ParsedRecord:
+    """Decode, detect the format, parse. Raises ``RecordError`` on input it cannot use."""
+    text, warnings = decode(data, filename, max_bytes=max_bytes)
+    refuse_exchange_file(text)
+    record = PARSERS[detect_format(text)](text)
+    if not record.body:
+        raise RecordError(_no_paragraphs(record))
+    record.warnings[:0] = warnings
+    known = set(record.warnings)
+    record.warnings += [w for w in note_link_warnings(record.segments) if w not in known]
+    return record
+
+
+def _no_paragraphs(record: ParsedRecord) -> str:
+    if record.footnotes:
+        return _("No paragraphs found: everything in the file reads as footnotes.")
+    if record.format == "text":
+        return _(
+            "No paragraphs found: the file holds only heading lines (numbers, classification, "
+            "date)."
+        )
+    return _(
+        "No paragraphs found: the file was read as a %(format)s record, but no text follows "
+        "its fields."
+    ) % {"format": FORMAT_NAMES[record.format]}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "save_record":
+        from .store import save_record
+
+        return save_record
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

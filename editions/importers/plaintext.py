@@ -1,0 +1,87 @@
+"""Plain text or Markdown: a French original typed or pasted, or anything without a known
+record layout.
+
+Paragraphs are separated by blank lines; "#" lines are headings; footnotes in any of the
+styles ``body.build_segments`` knows. The title is the first heading, or the first line when
+it is short and reads like a title; it stays in the text as a heading. The telegram's
+heading lines (numbers, classification, dateline) fill the document's fields, as for the
+other formats.
+"""
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .base import ParsedRecord, ParsedSegment
+from .body import (
+    Block,
+    block_text,
+    build_segments,
+    continues,
+    extract_markers,
+    heading_text,
+    split_blocks,
+    take_heading_lines,
+)
+from .metadata import fill_blanks, guess_language, parse_heading_line, parse_title
+
+MAX_TITLE_LENGTH = 150
+
+
+def parse_text(text: str) -> ParsedRecord:
+    record = ParsedRecord(format="text")
+    blocks = split_blocks(text)
+    title, title_segments, blocks = _title(blocks)
+    heading_fields, kept, taken = take_heading_lines(blocks)
+    record.segments = title_segments + kept + build_segments(blocks[taken:])
+    record.document = _document(title, heading_fields)
+    language = guess_language(" ".join(s.text for s in record.segments))
+    if title:
+        record.witness["title_as_published"] = title
+    if language:
+        record.witness["language"] = language
+    else:
+        record.warnings.append(_("Could not tell the language of the text; choose it when saving."))
+    return record
+
+
+def _title(blocks: list[Block]) -> tuple[str, list[ParsedSegment], list[Block]]:
+    """The title, its heading segment, and the blocks after it.
+
+    A Markdown heading opening the text, or else the first "# " heading, is the title and is
+    left in ``blocks`` (it is a heading of the text); a title-like first line is turned into
+    a heading segment here.
+    """
+    if not blocks:
+        return "", [], blocks
+    heading = heading_text(blocks[0])
+    if heading is not None:
+        return extract_markers(heading.replace("\n", " "), allow_paren=False)[0], [], blocks
+    for block in blocks:
+        if len(block) == 1 and re.match(r"^\s{0,3}#\s", block[0]):  # a level-1 heading
+            heading = heading_text(block) or ""
+            return extract_markers(heading, allow_paren=False)[0], [], blocks
+    if len(blocks) > 1 and _looks_like_title(blocks[0], blocks[1]):
+        text, refs = extract_markers(block_text(blocks[0]), allow_paren=False)
+        return text, [ParsedSegment(kind="heading", text=text, refs=refs)], blocks[1:]
+    return "", [], blocks
+
+
+def _looks_like_title(block: Block, following: Block) -> bool:
+    text = block_text(block)
+    return (
+        len(block) == 1
+        and 0 < len(text) <= MAX_TITLE_LENGTH
+        and (text[0].isupper() or text[0].isdigit())
+        and not re.search(r"[.,;:]$", text)
+        and parse_heading_line(text) is None  # "Très secret" or a dateline is not a title
+        and not continues(text, block_text(following))  # a sentence cut by a page break
+    )
+
+
+def _document(title: str, heading_fields: dict[str, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = {"title": title}
+    fill_blanks(document, heading_fields)
+    fill_blanks(document, parse_title(title) if title else {})
+    return {k: v for k, v in document.items() if v not in (None, "")}

@@ -1,0 +1,108 @@
+"""The search and concordance forms: what may be asked, offered from what the user may read."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .concordance import MODES, SORTS
+from .models import Edition, Witness, WitnessRole
+
+MAX_QUERY = 200
+
+
+def _choices(values, empty_label) -> list[tuple[str, str]]:
+    return [("", empty_label)] + [(v, v) for v in values]
+
+
+class FilterForm(forms.Form):
+    """Filters both pages share; the choices come from the editions the user may read."""
+
+    edition = forms.ChoiceField(label=_("Edition"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, editions: list[Edition], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editions = {e.slug: e for e in editions}
+        self.fields["edition"].choices = [("", _("All editions"))] + [
+            (e.slug, e.title) for e in editions
+        ]
+        self.witnesses = Witness.objects.filter(document__edition__in=editions)
+
+    def languages(self) -> list[str]:
+        return sorted(set(self.witnesses.values_list("language", flat=True)))
+
+    def filters(self) -> search.Filters:
+        """The query's filters; ``is_valid()`` must have been called."""
+        data = self.cleaned_data
+        chosen = self.editions.get(data.get("edition") or "")
+        ids = [chosen.pk] if chosen else [e.pk for e in self.editions.values()]
+        return search.Filters(
+            edition_ids=ids,
+            language=data.get("language") or "",
+            role=data.get("role") or "",
+            translator=data.get("translator") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The first date comes after the second."))
+        return cleaned
+
+
+class SearchForm(FilterForm):
+    q = forms.CharField(label=_("Search for"), required=False, max_length=MAX_QUERY)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    role = forms.ChoiceField(
+        label=_("Witness"),
+        required=False,
+        choices=[("", _("Any witness"))] + list(WitnessRole.choices),
+    )
+    translator = forms.ChoiceField(label=_("Translator"), required=False)
+    field_order = ["q", "edition", "language", "role", "translator", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _choices(self.languages(), _("Any language"))
+        translators = self.witnesses.exclude(translator="").values_list("translator", flat=True)
+        self.fields["translator"].choices = _choices(
+            sorted(set(translators), key=search.fold), _("Any translator")
+        )
+
+
+class ConcordanceForm(FilterForm):
+    q = forms.CharField(label=_("Word or phrase"), max_length=MAX_QUERY)
+    language = forms.ChoiceField(label=_("In"))
+    mode = forms.ChoiceField(
+        label=_("Match"),
+        required=False,
+        choices=list(
+            zip(MODES, [_("stemmed"), _("exact words"), _("regular expression")], strict=True)
+        ),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=list(
+            zip(
+                SORTS,
+                [_("document date"), _("left context"), _("right context"), _("translator")],
+                strict=True,
+            )
+        ),
+    )
+    field_order = ["q", "language", "mode", "edition", "date_from", "date_to", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = self.languages()
+        self.fields["language"].choices = [(code, code) for code in languages]
+        self.fields["language"].initial = "fr" if "fr" in languages else next(iter(languages), "")

@@ -1,0 +1,213 @@
+"""Alignments: run the automatic aligner, and the editor that corrects it row by row.
+
+Each editing operation is one POST carrying the alignment version the page showed; the
+answer is the editor fragment (htmx) or a redirect back to the row (plain form post).
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..aligning import (
+    LOW_CONFIDENCE,
+    StaleAlignment,
+    change,
+    create_alignment,
+    realign_from,
+    redo,
+    undo,
+    undo_redo_stacks,
+)
+from ..alignment import rows as ops
+from ..alignment.rows import Row, RowError
+from ..models import Alignment, Role, Witness
+from ..permissions import Abilities, edition_for
+from .common import document_or_404, redirect_after_post
+
+Edit = Callable[[list[Row]], list[Row]]
+
+
+@require_POST
+@login_required
+def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    edition, _role = edition_for(request, slug, needs=Role.EDITOR)
+    document = document_or_404(edition, doc_slug)
+    witnesses = {str(w.pk): w for w in document.witnesses.all()}
+    source = witnesses.get(request.POST.get("source", ""))
+    target = witnesses.get(request.POST.get("target", ""))
+    if source is None or target is None:
+        messages.error(request, _("Choose two witnesses of this document."))
+        return redirect_after_post(request, document.get_absolute_url())
+    try:
+        alignment = create_alignment(document, source, target, request.user)
+    except (RowError, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect_after_post(request, document.get_absolute_url())
+    messages.success(request, _("Aligned automatically. Review the marked rows."))
+    return redirect_after_post(request, alignment.get_absolute_url())
+
+
+def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
+    edition, role = edition_for(request, slug, needs=needs)
+    document = document_or_404(edition, doc_slug)
+    alignment = get_object_or_404(
+        Alignment.objects.select_related("source", "target"), pk=pk, document=document
+    )
+    return edition, role, document, alignment
+
+
+@require_GET
+@login_required
+def alignment_editor(
+    request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
+) -> HttpResponse:
+    edition, role, document, alignment = _alignment(
+        request, slug, doc_slug, alignment_id, Role.READER
+    )
+    focus = _int(request.GET.get("row"), 0)
+    context = _editor_context(request, edition, role, document, alignment, focus)
+    return render(request, "editions/alignment_editor.html", context)
+
+
+def _editor_context(request, edition, role, document, alignment, focus: int) -> dict:
+    segments = {
+        w.pk: {s.sid: s for s in w.segments.all()}
+        for w in Witness.objects.filter(
+            pk__in=[alignment.source_id, alignment.target_id]
+        ).prefetch_related("segments")
+    }
+    rows = []
+    for n, row in enumerate(alignment.rows.select_related("updated_by")):
+        low = row.status != "confirmed" and (row.confidence or 0) < LOW_CONFIDENCE
+        rows.append(
+            {
+                "n": n,
+                "row": row,
+                "low": low,
+                "source": [segments[alignment.source_id][s] for s in row.source_sids],
+                "target": [segments[alignment.target_id][s] for s in row.target_sids],
+            }
+        )
+    undo_stack, redo_stack = undo_redo_stacks(alignment)
+    review = next((r["n"] for r in rows if r["low"]), None)
+    return {
+        "edition": edition,
+        "document": document,
+        "alignment": alignment,
+        "rows": rows,
+        "focus": min(max(focus, 0), max(len(rows) - 1, 0)),
+        "review": review,
+        "confirmed_count": sum(1 for r in rows if r["row"].status == "confirmed"),
+        "low_count": sum(1 for r in rows if r["low"]),
+        "can_undo": bool(undo_stack),
+        "can_redo": bool(redo_stack),
+        "history": alignment.changes.select_related("user")[:100],
+        "can": Abilities(role),
+        "low_threshold": LOW_CONFIDENCE,
+    }
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _row_edit(op: str, post, row: int) -> tuple[Edit, str, int]:
+    """The edit an operation makes, its summary for the history, and the row to focus after."""
+    n = row + 1
+    table: dict[str, tuple[Edit, str, int]] = {
+        "merge": (
+            lambda rows: ops.merge_with_next(rows, row),
+            _("Merged rows %(a)s and %(b)s") % {"a": n, "b": n + 1},
+            row,
+        ),
+        "split": (lambda rows: ops.split(rows, row), _("Split row %(n)s") % {"n": n}, row),
+        "gap": (
+            lambda rows: ops.insert_gap(rows, row),
+            _("Gave row %(n)s an empty counterpart") % {"n": n},
+            row,
+        ),
+        "confirm": (lambda rows: ops.confirm(rows, row), _("Confirmed row %(n)s") % {"n": n}, row),
+        "confirm-up-to": (
+            lambda rows: ops.confirm_up_to(rows, row),
+            _("Confirmed rows 1 to %(n)s") % {"n": n},
+            row,
+        ),
+    }
+    for side, side_name in (("source", _("source")), ("target", _("target"))):
+        for direction, step in (("up", -1), ("down", 1)):
+            table[f"move-{side}-{direction}"] = (
+                _move(row, side, direction),
+                _("Moved a %(side)s unit of row %(n)s %(direction)s")
+                % {"side": side_name, "n": n, "direction": _(direction)},
+                max(row + step, 0),
+            )
+    if op == "link":
+        source_sid, target_sid = post.get("source_sid", ""), post.get("target_sid", "")
+        return (
+            lambda rows: ops.link(rows, source_sid, target_sid),
+            _("Linked %(a)s with %(b)s") % {"a": source_sid, "b": target_sid},
+            row,
+        )
+    if op not in table:
+        raise RowError(_("Unknown operation."))
+    return table[op]
+
+
+def _move(row: int, side, direction) -> Edit:
+    return lambda rows: ops.move_unit(rows, row, side, direction)
+
+
+@require_POST
+@login_required
+def alignment_operate(
+    request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
+) -> HttpResponse:
+    edition, role, document, alignment = _alignment(
+        request, slug, doc_slug, alignment_id, Role.EDITOR
+    )
+    op, row = request.POST.get("op", ""), _int(request.POST.get("row"), 0)
+    version = _int(request.POST.get("version"), 0)
+    status, focus = 200, row
+    try:
+        focus = _apply(request, alignment, op, row, version)
+    except StaleAlignment:
+        status = 409
+        messages.warning(
+            request,
+            _(
+                "Someone else changed this alignment meanwhile: nothing was applied. "
+                "Here is the current state."
+            ),
+        )
+    except RowError as exc:
+        status = 400
+        messages.error(request, str(exc))
+    alignment.refresh_from_db()
+    if not request.htmx:
+        return redirect(f"{alignment.get_absolute_url()}?row={focus}#row-{focus}")
+    context = _editor_context(request, edition, role, document, alignment, focus)
+    return render(request, "editions/alignment_editor.html#editor", context, status=status)
+
+
+def _apply(request: HttpRequest, alignment: Alignment, op: str, row: int, version: int) -> int:
+    user = request.user
+    if op == "undo":
+        undo(alignment, version, user)
+        return row
+    if op == "redo":
+        redo(alignment, version, user)
+        return row
+    if op == "realign":
+        realign_from(alignment, version, user, row)
+        return row
+    edit, summary, focus = _row_edit(op, request.POST, row)
+    change(alignment, version, user, op, summary, edit)
+    return focus

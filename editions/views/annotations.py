@@ -1,0 +1,294 @@
+"""Annotating in the browser: make, read, discuss, resolve, edit, delete and re-attach.
+
+Annotators and above annotate and reply; authors edit and delete their own annotations and
+owners moderate; readers read. Every change also reaches other readers live (``events``).
+"""
+
+import json
+
+from asgiref.sync import sync_to_async
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from .. import events
+from ..annotating import (
+    AnnotationError,
+    Span,
+    StaleAnnotation,
+    add_reply,
+    create_annotation,
+    delete_annotation,
+    may_change,
+    reattach,
+    set_status,
+    update_annotation,
+    visible_annotations,
+)
+from ..annotation_models import Annotation, AnnotationTarget, Category, Status, Visibility
+from ..models import Document, Edition, Role, Segment
+from ..permissions import Abilities, edition_for, has_role
+from .common import document_or_404
+
+
+def _document(request: HttpRequest, slug: str, doc_slug: str, needs: Role):
+    edition, role = edition_for(request, slug, needs=needs)
+    return edition, role, document_or_404(edition, doc_slug)
+
+
+def _annotation(request, document: Document, pk: int) -> Annotation:
+    queryset = visible_annotations(request.user, document).select_related("category", "author")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _spans(document: Document, raw: str) -> list[Span]:
+    """Spans posted by the page as JSON: [{"segment": pk, "start": n, "end": n}, ...]."""
+    try:
+        items = json.loads(raw or "[]")
+        wanted = [(int(i["segment"]), int(i["start"]), int(i["end"])) for i in items]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise AnnotationError(_("Select some text to annotate.")) from exc
+    segments = Segment.objects.select_related("witness").in_bulk([pk for pk, _s, _e in wanted])
+    spans = []
+    for pk, start, end in wanted:
+        segment = segments.get(pk)
+        if segment is None or segment.witness.document_id != document.pk:
+            raise AnnotationError(_("The selected text is not in this document."))
+        spans.append(Span(segment, start, end))
+    return spans
+
+
+def _category(edition: Edition, raw: str | None) -> Category | None:
+    if not raw:
+        return None
+    return Category.objects.filter(edition=edition, pk=raw).first()
+
+
+def _tags(raw: str) -> list[str]:
+    return [t for t in (raw or "").replace("#", " ").replace(",", " ").split() if t]
+
+
+def _visibility(raw: str | None) -> str:
+    return raw if raw in Visibility.values else Visibility.EDITION
+
+
+def _thread_response(request, edition, role, document, annotation, status=200, extra=None):
+    context = {
+        "edition": edition,
+        "document": document,
+        "annotation": annotation,
+        "targets": annotation.targets.select_related("witness", "segment"),
+        "replies": annotation.replies.select_related("author"),
+        "can": Abilities(role),
+        "may_change": may_change(request.user, role, annotation),
+        "categories": edition.categories.all(),
+        **(extra or {}),
+    }
+    template = "editions/annotation.html#thread" if request.htmx else "editions/annotation.html"
+    response = render(request, template, context, status=status)
+    return trigger_client_event(response, "annotations-changed")
+
+
+@require_POST
+@login_required
+def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    try:
+        annotation = create_annotation(
+            user=request.user,
+            document=document,
+            spans=_spans(document, request.POST.get("spans", "")),
+            body=request.POST.get("body", ""),
+            category=_category(edition, request.POST.get("category")),
+            tags=_tags(request.POST.get("tags", "")),
+            visibility=_visibility(request.POST.get("visibility")),
+        )
+    except AnnotationError as exc:
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return redirect(document)
+        return HttpResponse(str(exc), status=400)
+    if not request.htmx:
+        return redirect(annotation)
+    return _thread_response(request, edition, role, document, annotation)
+
+
+@require_GET
+@login_required
+def annotation_detail(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.READER)
+    annotation = _annotation(request, document, pk)
+    return _thread_response(request, edition, role, document, annotation)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    annotation = _annotation(request, document, pk)
+    if not may_change(request.user, role, annotation):
+        raise Http404
+    if request.method == "GET":
+        return _thread_response(request, edition, role, document, annotation, extra={"editing": 1})
+    mine = {
+        "body": request.POST.get("body", ""),
+        "category": _category(edition, request.POST.get("category")),
+        "tags": _tags(request.POST.get("tags", "")),
+        "visibility": _visibility(request.POST.get("visibility")),
+    }
+    try:
+        version = int(request.POST.get("version", "0"))
+        annotation = update_annotation(annotation, version, **mine)
+    except (StaleAnnotation, ValueError):
+        annotation.refresh_from_db()
+        extra = {"editing": 1, "conflict": mine}
+        return _thread_response(request, edition, role, document, annotation, 409, extra)
+    if not request.htmx:
+        return redirect(annotation)
+    return _thread_response(request, edition, role, document, annotation)
+
+
+@require_POST
+@login_required
+def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    annotation = _annotation(request, document, pk)
+    wanted = Status.RESOLVED if request.POST.get("status") == "resolved" else Status.OPEN
+    annotation = set_status(annotation, wanted)
+    if not request.htmx:
+        return redirect(annotation)
+    return _thread_response(request, edition, role, document, annotation)
+
+
+@require_POST
+@login_required
+def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    annotation = _annotation(request, document, pk)
+    if not may_change(request.user, role, annotation):
+        raise Http404
+    delete_annotation(annotation)
+    if not request.htmx:
+        messages.success(request, _("Annotation deleted."))
+        return redirect(document)
+    response = HttpResponse(format_html('<p class="muted">{}</p>', _("Annotation deleted.")))
+    return trigger_client_event(response, "annotations-changed")
+
+
+@require_POST
+@login_required
+def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    annotation = _annotation(request, document, pk)
+    try:
+        add_reply(annotation, request.user, request.POST.get("body", ""))
+    except AnnotationError as exc:
+        messages.error(request, str(exc))
+    if not request.htmx:
+        return redirect(annotation)
+    return _thread_response(request, edition, role, document, annotation)
+
+
+@require_POST
+@login_required
+def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    target = get_object_or_404(
+        AnnotationTarget.objects.select_related("annotation"),
+        pk=pk,
+        annotation__in=visible_annotations(request.user, document),
+    )
+    if not (may_change(request.user, role, target.annotation) or has_role(role, Role.EDITOR)):
+        raise Http404
+    try:
+        spans = _spans(document, request.POST.get("spans", ""))
+        reattach(target, spans[0])
+    except (AnnotationError, IndexError):
+        return HttpResponse(_("Select the text to re-attach it to."), status=400)
+    return _thread_response(request, edition, role, document, target.annotation)
+
+
+def annotation_filters(request: HttpRequest) -> dict[str, str]:
+    keys = ("category", "author", "status", "witness", "mine")
+    return {k: request.GET.get(k, "") for k in keys}
+
+
+def filtered_annotations(request: HttpRequest, document: Document):
+    """The annotation list of the side panel, filtered as the reader asked."""
+    wanted = annotation_filters(request)
+    queryset = (
+        visible_annotations(request.user, document)
+        .select_related("category", "author")
+        .prefetch_related(Prefetch("targets", AnnotationTarget.objects.select_related("witness")))
+        .annotate(reply_count=Count("replies", distinct=True))
+        .order_by("-pk")
+    )
+    if wanted["category"]:
+        queryset = queryset.filter(category__slug=wanted["category"])
+    if wanted["author"]:
+        queryset = queryset.filter(author__username=wanted["author"])
+    if wanted["status"] in Status.values:
+        queryset = queryset.filter(status=wanted["status"])
+    if wanted["witness"]:
+        queryset = queryset.filter(targets__witness__slug=wanted["witness"]).distinct()
+    if wanted["mine"]:
+        mention = f"@{request.user.get_username()}"
+        queryset = queryset.filter(
+            Q(body__icontains=mention) | Q(replies__body__icontains=mention)
+        ).distinct()
+    return queryset, wanted
+
+
+@require_GET
+@login_required
+def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    edition, role, document = _document(request, slug, doc_slug, Role.READER)
+    annotations, wanted = filtered_annotations(request, document)
+    orphans = AnnotationTarget.objects.filter(
+        annotation__in=visible_annotations(request.user, document), start__isnull=True
+    ).select_related("annotation", "witness")
+    context = {
+        "edition": edition,
+        "document": document,
+        "annotations": annotations[:200],
+        "orphans": orphans,
+        "filters": wanted,
+        "categories": edition.categories.all(),
+        "authors": sorted({a.author.get_username() for a in annotations if a.author}),
+        "witnesses": document.witnesses.all(),
+        "can": Abilities(role),
+    }
+    return render(request, "editions/annotation_panel.html", context)
+
+
+@require_GET
+@login_required
+def presence(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    _edition, _role, document = _document(request, slug, doc_slug, Role.READER)
+    users = events.present_users(document.pk)
+    return render(request, "editions/presence.html", {"users": users, "me": request.user})
+
+
+async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    """The document's live event stream (server-sent events)."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=401)
+    _edition, _role, document = await sync_to_async(_document)(request, slug, doc_slug, Role.READER)
+    after = request.headers.get("Last-Event-ID") or request.GET.get("after")
+    try:
+        after_id = int(after) if after else await sync_to_async(events.last_event_id)(document.pk)
+    except ValueError:
+        after_id = 0
+    response = StreamingHttpResponse(
+        events.stream(document.pk, user.pk, after_id), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx would otherwise hold the events back
+    return response

@@ -1,0 +1,174 @@
+"""The comparison page: two witnesses of a document, row by row.
+
+Everything the page shows is chosen by GET parameters (``a``, ``b``: witness slugs; ``mode``;
+``punct``, ``space``, ``case``, ``changed``), so every view of a comparison has its own URL;
+htmx swaps only the ``#diff`` fragment when a toggle changes.
+"""
+
+import math
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..comparison import (
+    CompareOptions,
+    anchor_rows,
+    diff_rows,
+    document_similarity,
+    pair_rows,
+)
+from ..models import Witness, WitnessRole
+from ..permissions import Abilities, edition_for
+from ..templatetags.comparison_tags import segment_base_url
+from .common import document_or_404
+
+MODES = ("side", "inline")
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    edition, role = edition_for(request, slug)
+    document = document_or_404(edition, doc_slug)
+    witnesses = sorted(
+        document.witnesses.select_related("revision_of"),
+        key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk),
+    )
+    a, b = _chosen(request.GET, witnesses)
+    options = CompareOptions(
+        show_punctuation=_flag(request.GET, "punct", True),
+        show_whitespace=_flag(request.GET, "space", False),
+        ignore_case=_flag(request.GET, "case", False),
+    )
+    mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "side"
+    changed_only = _flag(request.GET, "changed", False)
+    context = {
+        "edition": edition,
+        "document": document,
+        "witnesses": witnesses,
+        "a": a,
+        "b": b,
+        "mode": mode,
+        "options": options,
+        "changed_only": changed_only,
+        "links": _links(a, b, mode, options, changed_only),
+        "segment_urls": _segment_urls(edition, document, a, b),
+        "can": Abilities(role),
+        **_comparison(a, b, options, changed_only),
+    }
+    template = "editions/compare.html#diff" if request.htmx else "editions/compare.html"
+    return render(request, template, context)
+
+
+def _flag(query: QueryDict, name: str, default: bool) -> bool:
+    value = query.get(name)
+    return default if value not in ("0", "1") else value == "1"
+
+
+def _chosen(query: QueryDict, witnesses: list[Witness]) -> tuple[Witness | None, Witness | None]:
+    by_slug = {w.slug: w for w in witnesses}
+    for name in ("a", "b"):
+        if query.get(name) and query[name] not in by_slug:
+            raise Http404("No such witness in this document.")
+    default_a, default_b = _default_pair(witnesses)
+    return by_slug.get(query.get("a", ""), default_a), by_slug.get(query.get("b", ""), default_b)
+
+
+def _default_pair(witnesses: list[Witness]) -> tuple[Witness | None, Witness | None]:
+    """A revision against what it revises; else two translations in one language; else any two."""
+    for witness in witnesses:
+        if witness.revision_of is not None:
+            return witness.revision_of, witness
+    translations = [w for w in witnesses if w.role == WitnessRole.TRANSLATION]
+    for n, first in enumerate(translations):
+        for second in translations[n + 1 :]:
+            if first.language == second.language:
+                return first, second
+    if len(witnesses) >= 2:
+        return witnesses[0], witnesses[1]
+    return None, None
+
+
+def _query(params: dict[str, str | int], **changes: str | int) -> str:
+    return f"?{urlencode({**params, **changes})}"
+
+
+def _links(a, b, mode: str, options: CompareOptions, changed_only: bool) -> dict[str, str]:
+    """The URL of each view one click away: the other mode, each toggle flipped, a and b swapped."""
+    if a is None or b is None:
+        return {}
+    params: dict[str, str | int] = {
+        "a": a.slug,
+        "b": b.slug,
+        "mode": mode,
+        "punct": int(options.show_punctuation),
+        "space": int(options.show_whitespace),
+        "case": int(options.ignore_case),
+        "changed": int(changed_only),
+    }
+    return {
+        "side": _query(params, mode="side"),
+        "inline": _query(params, mode="inline"),
+        "punct": _query(params, punct=int(not options.show_punctuation)),
+        "space": _query(params, space=int(not options.show_whitespace)),
+        "case": _query(params, case=int(not options.ignore_case)),
+        "changed": _query(params, changed=int(not changed_only)),
+        "swap": _query(params, a=b.slug, b=a.slug),
+    }
+
+
+def _segment_urls(edition, document, a, b) -> dict[str, str]:
+    """Where each side's segment pages start: one reverse a page, not one a row."""
+    return {
+        side: segment_base_url(edition, document, witness)
+        for side, witness in (("a", a), ("b", b))
+        if witness is not None
+    }
+
+
+def _comparison(
+    a: Witness | None, b: Witness | None, options: CompareOptions, changed_only: bool
+) -> dict:
+    if a is None or b is None:
+        return {"problem": _("This document needs two texts to compare.")}
+    if a.pk == b.pk:
+        return {"problem": _("Choose two different texts.")}
+    pairing = pair_rows(a, b)
+    if pairing.problem:
+        return {"problem": pairing.problem}
+    same_language = a.language == b.language
+    if not same_language:
+        found = anchor_rows(pairing.rows, a.language, b.language)
+        rows = [
+            {"number": n, "pair": p, "anchors": f}
+            for n, (p, f) in enumerate(zip(pairing.rows, found, strict=True), start=1)
+        ]
+        return {"rows": rows, "same_language": False, "pairing": pairing.method}
+    diffs = diff_rows(pairing.rows, options)
+    rows = [
+        {"number": n, "pair": p, "diff": d, "similarity": similarity_figure(d.similarity)}
+        for n, (p, d) in enumerate(zip(pairing.rows, diffs, strict=True), start=1)
+    ]
+    overall = document_similarity(diffs)
+    return {
+        # Rows keep their numbers when only the changed ones are shown.
+        "rows": [row for row in rows if row["diff"].changed] if changed_only else rows,
+        "row_count": len(rows),
+        "same_language": True,
+        "pairing": pairing.method,
+        "similarity": similarity_figure(overall),
+        "changed_rows": sum(1 for d in diffs if d.changed),
+    }
+
+
+def similarity_figure(value: float) -> str:
+    """Two decimals, rounded down: a small difference must not read as 1.00, identical.
+
+    Formatted here rather than by ``floatformat``, which costs more than a cached diff.
+    """
+    return number_format(math.floor(value * 100) / 100, 2)

@@ -1,0 +1,178 @@
+"""Exporting: a document in one format or several, a whole edition in the background, and
+importing an exported TEI file (or a translation memory) back.
+
+Anyone who may read an edition may export it: the files hold what they can read (private
+annotations are never exported). Importing needs an editor.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..export_forms import ExchangeImportForm, FormatsForm
+from ..export_models import ExportJob, JobStatus
+from ..exporters import FORMATS, ExportFile, export_document
+from ..exporters.bundle import ZIP_TYPE, document_bundle
+from ..exporters.jobs import refresh, start_export
+from ..importers.base import RecordError
+from ..importers.exchange import import_exchange
+from ..models import Edition, Role
+from ..permissions import Abilities, edition_for
+from .common import document_or_404, redirect_after_post
+
+RECENT_JOBS = 5
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _download(item: ExportFile) -> HttpResponse:
+    response = HttpResponse(item.data, content_type=item.media_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    return response
+
+
+# -- One document -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def document_export(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    edition, role = edition_for(request, slug)
+    document = document_or_404(edition, doc_slug)
+    context = {
+        "edition": edition,
+        "document": document,
+        "formats": FORMATS.values(),
+        "form": FormatsForm(initial={"format": list(FORMATS)}),
+        "can": Abilities(role),
+    }
+    return render(request, "editions/document_export.html", context)
+
+
+@require_GET
+@login_required
+def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: str) -> HttpResponse:
+    edition, _role = edition_for(request, slug)
+    document = document_or_404(edition, doc_slug)
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    return _download(export_document(document, fmt, _base_url(request)))
+
+
+@require_GET
+@login_required
+def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    """The chosen formats: one file, or a ZIP of several."""
+    edition, role = edition_for(request, slug)
+    document = document_or_404(edition, doc_slug)
+    form = FormatsForm(request.GET)
+    if not form.is_valid():
+        context = {
+            "edition": edition,
+            "document": document,
+            "formats": FORMATS.values(),
+            "form": form,
+            "can": Abilities(role),
+        }
+        return render(request, "editions/document_export.html", context, status=400)
+    keys = form.cleaned_data["format"]
+    return _download(document_bundle(document, keys, _base_url(request)))
+
+
+# -- A whole edition, in the background ---------------------------------------------------
+
+
+def _edition_page(request, edition: Edition, role, **extra) -> dict:
+    jobs = ExportJob.objects.filter(edition=edition, requested_by=request.user).defer("archive")
+    return {
+        "edition": edition,
+        "documents": edition.documents.all(),
+        "formats": FORMATS.values(),
+        "form": FormatsForm(initial={"format": list(FORMATS)}),
+        "import_form": ExchangeImportForm(),
+        "jobs": jobs[:RECENT_JOBS],
+        "can": Abilities(role),
+        **extra,
+    }
+
+
+@require_GET
+@login_required
+def edition_export(request: HttpRequest, slug: str) -> HttpResponse:
+    edition, role = edition_for(request, slug)
+    return render(request, "editions/edition_export.html", _edition_page(request, edition, role))
+
+
+@require_POST
+@login_required
+def edition_export_start(request: HttpRequest, slug: str) -> HttpResponse:
+    edition, role = edition_for(request, slug)
+    form = FormatsForm(request.POST)
+    if not form.is_valid():
+        context = _edition_page(request, edition, role, form=form)
+        return render(request, "editions/edition_export.html", context, status=400)
+    start_export(edition, request.user, form.cleaned_data["format"], _base_url(request))
+    return redirect_after_post(request, reverse("editions:edition_export", args=[edition.slug]))
+
+
+def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[Edition, ExportJob]:
+    edition, _role = edition_for(request, slug)
+    jobs = ExportJob.objects.filter(edition=edition, requested_by=request.user)
+    return edition, get_object_or_404(jobs.defer("archive"), pk=job_id)
+
+
+@require_GET
+@login_required
+def export_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The job's progress: what the progress bar polls."""
+    edition, job = _job(request, slug, job_id)
+    if not request.htmx:
+        return redirect("editions:edition_export", edition.slug)
+    context = {"edition": edition, "job": refresh(job)}
+    return render(request, "editions/edition_export.html#job", context)
+
+
+@require_GET
+@login_required
+def export_job_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    _edition, job = _job(request, slug, job_id)
+    if job.status != JobStatus.DONE:
+        raise Http404("This export is not ready.")
+    archive = ExportJob.objects.values_list("archive", flat=True).get(pk=job.pk)
+    return _download(ExportFile(job.archive_name, ZIP_TYPE, bytes(archive)))
+
+
+# -- Importing an exchange file back ------------------------------------------------------
+
+
+@require_POST
+@login_required
+def exchange_import(request: HttpRequest, slug: str) -> HttpResponse:
+    edition, role = edition_for(request, slug, needs=Role.EDITOR)
+    form = ExchangeImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            document, warnings = import_exchange(
+                upload.read(), edition=edition, user=request.user, filename=upload.name
+            )
+        except RecordError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(
+                request,
+                _("Imported “%(title)s” with %(count)s texts.")
+                % {"title": document.title, "count": document.witnesses.count()},
+            )
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect(document)
+    context = _edition_page(request, edition, role, import_form=form)
+    return render(request, "editions/edition_export.html", context, status=400)

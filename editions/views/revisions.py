@@ -1,0 +1,250 @@
+"""Editing a segment's text in place, its history and reverts, and revision witnesses.
+
+Saves carry the version the editor started from: a stale save is answered 409 with the
+conflict (your text, the current text, their diff) and a form to try again; nothing is lost.
+
+On the document page, Edit swaps the segment for the editor (an htmx fragment); Save and
+Cancel lead back to the document page, from which htmx takes just that segment, so segments
+keep one markup, the page's own. Without JavaScript the same URLs serve whole pages.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..comparison import CompareOptions, diff_texts, revision_diffs
+from ..forms import SegmentTextForm
+from ..models import Role, Segment, SegmentRevision, Witness, WitnessRole
+from ..permissions import Abilities, edition_for
+from ..revisions import (
+    StaleSegment,
+    UnknownVersion,
+    create_revision_witness,
+    normalize_text,
+    revert,
+    save_text,
+    text_at,
+    versions_of,
+)
+from .common import document_or_404, redirect_after_post
+from .comparison import similarity_figure
+
+# A history shows every change, whitespace included.
+HISTORY_OPTIONS = CompareOptions(show_punctuation=True, show_whitespace=True)
+WITNESS_HISTORY_LENGTH = 200
+
+
+def _witness(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, needs: Role):
+    edition, role = edition_for(request, slug, needs=needs)
+    document = document_or_404(edition, doc_slug)
+    witness = get_object_or_404(Witness, document=document, slug=witness_slug)
+    return edition, role, document, witness
+
+
+def _segment(witness: Witness, sid: str) -> Segment:
+    return get_object_or_404(Segment.objects.select_related("witness"), witness=witness, sid=sid)
+
+
+def _context(edition, role, document, witness, segment, **extra) -> dict:
+    return {
+        "edition": edition,
+        "document": document,
+        "witness": witness,
+        "segment": segment,
+        "can": Abilities(role),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def segment_edit(
+    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
+) -> HttpResponse:
+    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    segment = _segment(witness, sid)
+    if request.method == "GET":
+        form = SegmentTextForm(initial={"text": segment.text, "version": segment.version})
+        return _editor(request, _context(edition, role, document, witness, segment, form=form))
+    form = SegmentTextForm(request.POST)
+    if not form.is_valid():
+        context = _context(edition, role, document, witness, segment, form=form)
+        return _editor(request, context, status=400)
+    data = form.cleaned_data
+    try:
+        revision = save_text(segment, data["version"], data["text"], request.user, data["reason"])
+    except StaleSegment as stale:
+        yours = normalize_text(data["text"])
+        context = _conflict_context(
+            edition, role, document, witness, stale.current, yours, data["reason"]
+        )
+        return _editor(request, context, status=409)
+    return _saved(request, segment, revision)
+
+
+def _editor(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    template = "editions/segment_edit.html"
+    if request.htmx:
+        template += "#segment-editor"
+    return render(request, template, context, status=status)
+
+
+def _conflict_context(
+    edition, role, document, witness, current: Segment, yours: str, reason: str
+) -> dict:
+    """Your text against the current one, and a form to save again from the current version."""
+    diff = diff_texts(current.text, yours, HISTORY_OPTIONS)
+    retry = SegmentTextForm(initial={"text": yours, "reason": reason, "version": current.version})
+    segment = _segment(witness, current.sid)
+    last = segment.revisions.select_related("user").order_by("-pk").first()
+    return _context(
+        edition,
+        role,
+        document,
+        witness,
+        segment,
+        form=retry,
+        conflict={"yours": yours, "diff": diff, "last": last},
+    )
+
+
+def _saved(request: HttpRequest, segment: Segment, revision) -> HttpResponse:
+    """Back to the segment on the document page.
+
+    htmx follows the redirect and swaps in just the segment (``hx-select``), so what it shows
+    is the document page's own markup; ``saved`` makes that segment say so.
+    """
+    page = segment.witness.document.get_absolute_url()
+    if request.htmx:
+        return redirect(f"{page}?{urlencode({'saved': segment.anchor_id})}")
+    if revision is None:
+        messages.info(request, _("Nothing changed: the text is as it was."))
+    else:
+        messages.success(
+            request,
+            _("Saved %(sid)s: version %(version)s.")
+            % {"sid": segment.sid, "version": revision.version_after},
+        )
+    return redirect(f"{page}#{segment.anchor_id}")
+
+
+@require_GET
+@login_required
+def segment_history(
+    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
+) -> HttpResponse:
+    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.READER)
+    segment = _segment(witness, sid)
+    versions = versions_of(segment)
+    texts = {v.number: v.text for v in versions}
+    newest = versions[-1].number
+    previous = versions[-2].number if len(versions) > 1 else newest
+    a = _version_param(request.GET.get("a"), texts, previous)
+    b = _version_param(request.GET.get("b"), texts, newest)
+    diff = diff_texts(texts[a], texts[b], HISTORY_OPTIONS)
+    context = _context(
+        edition,
+        role,
+        document,
+        witness,
+        segment,
+        versions=list(reversed(versions)),
+        a=a,
+        b=b,
+        diff=diff,
+        similarity=similarity_figure(diff.similarity),
+    )
+    template = "editions/segment_history.html"
+    if request.htmx:
+        template += "#version-diff"
+    return render(request, template, context)
+
+
+def _version_param(value: str | None, known: dict[int, str], default: int) -> int:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return default
+    return number if number in known else default
+
+
+@require_POST
+@login_required
+def segment_revert(
+    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
+) -> HttpResponse:
+    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    segment = _segment(witness, sid)
+    history_url = reverse(
+        "editions:segment_history", args=[edition.slug, document.slug, witness.slug, sid]
+    )
+    try:
+        to_version = int(request.POST.get("to", ""))
+        version = int(request.POST.get("version", ""))
+        revision = revert(segment, version, to_version, request.user)
+    except (ValueError, UnknownVersion):
+        messages.error(request, _("There is no such version of this text to revert to."))
+        return redirect_after_post(request, history_url)
+    except StaleSegment as stale:
+        # "Yours" is the text you asked to bring back.
+        yours = text_at(stale.current, to_version)
+        context = _conflict_context(edition, role, document, witness, stale.current, yours, "")
+        return render(request, "editions/segment_edit.html", context, status=409)
+    if revision is None:
+        messages.info(request, _("Nothing changed: the text is already that of this version."))
+    else:
+        messages.success(
+            request,
+            _("Reverted to version %(to)s: the text is now version %(version)s.")
+            % {"to": to_version, "version": revision.version_after},
+        )
+    return redirect_after_post(request, history_url)
+
+
+@require_GET
+@login_required
+def witness_history(
+    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str
+) -> HttpResponse:
+    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.READER)
+    revisions = list(
+        SegmentRevision.objects.filter(segment__witness=witness)
+        .select_related("segment", "user")
+        .order_by("-pk")[: WITNESS_HISTORY_LENGTH + 1]
+    )
+    shown = revisions[:WITNESS_HISTORY_LENGTH]
+    entries = list(zip(shown, revision_diffs(shown, HISTORY_OPTIONS), strict=True))
+    context = {
+        "edition": edition,
+        "document": document,
+        "witness": witness,
+        "entries": entries,
+        "truncated": len(revisions) > WITNESS_HISTORY_LENGTH,
+        "history_length": WITNESS_HISTORY_LENGTH,
+        "can": Abilities(role),
+    }
+    return render(request, "editions/witness_history.html", context)
+
+
+@require_POST
+@login_required
+def revision_create(
+    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str
+) -> HttpResponse:
+    edition, _role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    if witness.role == WitnessRole.ORIGINAL:
+        messages.error(request, _("Only a translation or a revision can be revised."))
+        return redirect_after_post(request, document.get_absolute_url())
+    revision = create_revision_witness(witness, label=request.POST.get("label", ""))
+    messages.success(
+        request,
+        _("Created %(label)s: correct its text, then compare it with %(parent)s.")
+        % {"label": revision.label, "parent": witness.label},
+    )
+    return redirect_after_post(request, f"{document.get_absolute_url()}#witness-{revision.slug}")

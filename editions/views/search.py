@@ -1,0 +1,142 @@
+"""Search across the editions a user may read, and the parallel concordance (page and CSV)."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .. import concordance, search
+from ..models import Document, Segment, Witness
+from ..permissions import readable_editions
+from ..search_forms import ConcordanceForm, SearchForm
+
+HITS_PER_PAGE = 20
+LINES_PER_PAGE = 50
+
+
+@dataclass
+class Hit:
+    """One search result as the page shows it."""
+
+    document: Document
+    url: str
+    snippet: SafeString
+    witness: Witness | None = None
+    segment: Segment | None = None
+
+
+def _query_string(request: HttpRequest) -> str:
+    """The query without its page number, for the page links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _hits(matches: list[search.Match]) -> list[Hit]:
+    segment_ids = [m.object_id for m in matches if m.source == search.SEGMENT]
+    document_ids = [m.object_id for m in matches if m.source == search.DOCUMENT]
+    segments = Segment.objects.select_related("witness__document__edition").in_bulk(segment_ids)
+    documents = Document.objects.select_related("edition").in_bulk(document_ids)
+    hits = []
+    for match in matches:
+        snippet = search.marked_html(match.snippet)
+        if match.source == search.SEGMENT and match.object_id in segments:
+            segment = segments[match.object_id]
+            document = segment.witness.document
+            url = f"{document.get_absolute_url()}#{segment.anchor_id}"
+            hits.append(Hit(document, url, snippet, segment.witness, segment))
+        elif match.source == search.DOCUMENT and match.object_id in documents:
+            document = documents[match.object_id]
+            hits.append(Hit(document, f"{document.get_absolute_url()}#metadata", snippet))
+    return hits
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@require_GET
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, editions=list(readable_editions(request.user)))
+    context: dict = {"form": form, "query_string": _query_string(request)}
+    if form.is_bound and form.is_valid() and search.has_terms(form.cleaned_data["q"]):
+        text, filters = form.cleaned_data["q"], form.filters()
+        number = _page_number(request)
+        matches, total = search.search(
+            text, filters, offset=(number - 1) * HITS_PER_PAGE, limit=HITS_PER_PAGE
+        )
+        page = Paginator(range(total), HITS_PER_PAGE).get_page(number)
+        if page.number != number:  # past the end: the last page instead
+            offset = (page.number - 1) * HITS_PER_PAGE
+            matches, total = search.search(text, filters, offset=offset, limit=HITS_PER_PAGE)
+        context.update(query=text, hits=_hits(matches), total=total, page=page)
+    template = "editions/search.html#results" if request.htmx else "editions/search.html"
+    return render(request, template, context)
+
+
+def _concordance(request: HttpRequest) -> tuple[ConcordanceForm, concordance.Concordance | None]:
+    form = ConcordanceForm(request.GET or None, editions=list(readable_editions(request.user)))
+    if not (form.is_bound and form.is_valid()):
+        return form, None
+    data = form.cleaned_data
+    query = concordance.Query(
+        text=data["q"],
+        language=data["language"],
+        mode=data.get("mode") or "stemmed",
+        sort=data.get("sort") or "date",
+    )
+    try:
+        return form, concordance.build(query, form.filters())
+    except concordance.PatternError as exc:
+        form.add_error("q", str(exc))
+        return form, None
+
+
+@require_GET
+@login_required
+def concordance_page(request: HttpRequest) -> HttpResponse:
+    form, result = _concordance(request)
+    context: dict = {"form": form, "result": result, "query_string": _query_string(request)}
+    if result is not None:
+        page = Paginator(result.lines, LINES_PER_PAGE).get_page(_page_number(request))
+        context.update(page=page, lines=page.object_list)
+        context["sort_links"] = _sort_links(request)
+    template = "editions/concordance.html#results" if request.htmx else "editions/concordance.html"
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+def _sort_links(request: HttpRequest) -> dict[str, str]:
+    links = {}
+    for sort in concordance.SORTS:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = sort
+        links[sort] = params.urlencode()
+    return links
+
+
+@require_GET
+@login_required
+def concordance_csv(request: HttpRequest) -> HttpResponse:
+    form, result = _concordance(request)
+    if result is None:
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponse(
+            errors or _("Nothing to export."), status=400, content_type="text/plain"
+        )
+    response = HttpResponse(
+        concordance.to_csv(result, request.build_absolute_uri("/")[:-1]),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="concordance.csv"'
+    return response

@@ -1,0 +1,174 @@
+"""Annotations as W3C Web Annotation JSON-LD, and back.
+
+A target's ``source`` is the segment's IRI (the document page with the segment's anchor),
+so the selectors' positions count code points of that segment's text, as ours do.
+
+IRIs are absolute: ``base`` is the request being answered (the protocol endpoint) or the
+site's base URL as a string (the exporters, which also run from the command line).
+"""
+
+from typing import Any
+from urllib.parse import urljoin
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .annotation_models import Annotation, Category
+from .models import Segment, Witness
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
+MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+PAGE_SIZE = 50
+
+Base = HttpRequest | str
+
+
+def absolute(base: Base, path: str) -> str:
+    if isinstance(base, str):
+        return urljoin(base, path)
+    return base.build_absolute_uri(path)
+
+
+def container_iri(base: Base, witness: Witness) -> str:
+    document = witness.document
+    path = reverse(
+        "editions:w3c_container", args=[document.edition.slug, document.slug, witness.slug]
+    )
+    return absolute(base, path)
+
+
+def annotation_iri(base: Base, witness: Witness, annotation: Annotation) -> str:
+    return f"{container_iri(base, witness)}{annotation.pk}"
+
+
+def segment_iri(base: Base, segment: Segment) -> str:
+    url = absolute(base, segment.witness.document.get_absolute_url())
+    return f"{url}#{segment.anchor_id}"
+
+
+def _iso(value) -> str:
+    return value.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def annotation_json(base: Base, witness: Witness, annotation: Annotation) -> dict:
+    bodies: list[dict[str, Any]] = []
+    if annotation.body:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "value": annotation.body,
+                "format": "text/markdown",
+                "purpose": "commenting",
+            }
+        )
+    if annotation.category:
+        bodies.append(
+            {"type": "TextualBody", "value": annotation.category.name, "purpose": "classifying"}
+        )
+    bodies += [{"type": "TextualBody", "value": t, "purpose": "tagging"} for t in annotation.tags]
+    data: dict[str, Any] = {
+        "@context": ANNO_CONTEXT,
+        "id": annotation_iri(base, witness, annotation),
+        "type": "Annotation",
+        "motivation": "commenting",
+        "created": _iso(annotation.created_at),
+        "modified": _iso(annotation.updated_at),
+        "target": [_target_json(base, t) for t in annotation.targets.all()],
+    }
+    if annotation.author:
+        data["creator"] = {"type": "Person", "nickname": annotation.author.get_username()}
+    if bodies:
+        data["body"] = bodies if len(bodies) > 1 else bodies[0]
+    return data
+
+
+def _target_json(base: Base, target) -> dict:
+    selectors = [dict(s) for s in target.selectors]
+    if target.start is not None:
+        # The stored selectors describe the text as it was; give the current position too.
+        selectors = [s for s in selectors if s.get("type") != "TextPositionSelector"]
+        selectors.append({"type": "TextPositionSelector", "start": target.start, "end": target.end})
+    return {"source": segment_iri(base, target.segment), "selector": selectors}
+
+
+def page_json(base: Base, witness, annotations: list[Annotation], page: int, total: int) -> dict:
+    container = container_iri(base, witness)
+    data = {
+        "@context": ANNO_CONTEXT,
+        "id": f"{container}?page={page}",
+        "type": "AnnotationPage",
+        "partOf": {"id": container, "total": total},
+        "startIndex": page * PAGE_SIZE,
+        "items": [annotation_json(base, witness, a) for a in annotations],
+    }
+    if (page + 1) * PAGE_SIZE < total:
+        data["next"] = f"{container}?page={page + 1}"
+    if page > 0:
+        data["prev"] = f"{container}?page={page - 1}"
+    return data
+
+
+def collection_json(base: Base, witness, first_page: dict | None, total: int) -> dict:
+    container = container_iri(base, witness)
+    last = max((total - 1) // PAGE_SIZE, 0)
+    data: dict[str, Any] = {
+        "@context": [ANNO_CONTEXT, LDP_CONTEXT],
+        "id": container,
+        "type": ["BasicContainer", "AnnotationCollection"],
+        "label": f"{witness.document.title} — {witness.label}",
+        "total": total,
+    }
+    if total:
+        data["first"] = first_page or f"{container}?page=0"
+        data["last"] = f"{container}?page={last}"
+    return data
+
+
+class ProtocolError(ValueError):
+    """A request body that is not an annotation this container can take."""
+
+
+def parse_annotation(data: Any, witness: Witness) -> dict:
+    """From posted JSON-LD: the spans (segment, selectors), body, category name, tags."""
+    if not isinstance(data, dict) or "target" not in data:
+        raise ProtocolError("An annotation needs a target.")
+    targets = data["target"] if isinstance(data["target"], list) else [data["target"]]
+    bodies = data.get("body", [])
+    bodies = bodies if isinstance(bodies, list) else [bodies]
+    parsed = {"targets": [_parse_target(t, witness) for t in targets], "body": "", "tags": []}
+    for body in bodies:
+        if not isinstance(body, dict) or not isinstance(body.get("value"), str):
+            raise ProtocolError("Only TextualBody bodies with a value are accepted.")
+        purpose = body.get("purpose", "commenting")
+        if purpose == "tagging":
+            parsed["tags"].append(body["value"])
+        elif purpose == "classifying":
+            parsed["category"] = body["value"]
+        else:
+            parsed["body"] = body["value"]
+    return parsed
+
+
+def _parse_target(target: Any, witness: Witness) -> tuple[Segment, list[dict]]:
+    if not isinstance(target, dict) or not isinstance(target.get("source"), str):
+        raise ProtocolError("Each target needs a source IRI and selectors.")
+    anchor_id = target["source"].rpartition("#")[2]
+    prefix = f"{witness.slug}-"
+    if not anchor_id.startswith(prefix):
+        raise ProtocolError("The target's source is not a segment of this witness.")
+    segment = witness.segments.filter(sid=anchor_id[len(prefix) :]).first()
+    if segment is None:
+        raise ProtocolError("The target's source is not a segment of this witness.")
+    selectors = target.get("selector", [])
+    selectors = selectors if isinstance(selectors, list) else [selectors]
+    if not all(isinstance(s, dict) for s in selectors):
+        raise ProtocolError("Selectors must be objects.")
+    return segment, selectors
+
+
+def find_category(witness: Witness, name: str | None) -> Category | None:
+    if not name:
+        return None
+    categories = witness.document.edition.categories
+    return categories.filter(name__iexact=name).first() or categories.filter(slug=name).first()

@@ -1,0 +1,99 @@
+"""A user signs in, reads the demo documents, adds a French original, imports a record."""
+
+import pytest
+from playwright.sync_api import expect
+
+from editions.models import Document
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+FRENCH_ORIGINAL = """Après la réunion du 22 octobre, le secrétaire d'État a prié les trois ambassadeurs de rester dans son bureau.
+
+M. Rusk a souligné que la surveillance aérienne avait montré que les bases cubaines continuaient à être construites à un rythme accéléré. Partout ailleurs, la situation était calme.
+
+Il est difficile de dire dès à présent quelle sera l'issue des conversations qui se déroulent au siège des Nations unies.
+"""
+
+
+def _open_cvce_document(page, live_server):
+    sign_in(page, live_server)
+    page.get_by_role("link", name="The Cuban crisis in French diplomatic documents, 1962").click()
+    page.get_by_role("link", name="Letter from Hervé Alphand to Maurice Couve de Murville").click()
+    expect(page.locator("h1")).to_contain_text("Letter from Hervé Alphand")
+
+
+def test_a_user_reads_a_seed_document_with_its_metadata_and_footnote(
+    page, live_server, demo, artifacts
+):
+    _open_cvce_document(page, live_server)
+    metadata = page.locator("#metadata")
+    expect(metadata).to_contain_text("T. Nos 5983 to 5985")
+    expect(metadata).to_contain_text("Priority, Secret, Limited circulation")
+    expect(metadata).to_contain_text("Documents diplomatiques français")
+    page.locator(".fn-ref a").first.click()
+    expect(page.locator(".segment-footnote:target")).to_contain_text(
+        "This telegram of the same date"
+    )
+
+
+def test_a_user_adds_the_french_original_and_reads_both_columns(page, live_server, demo, artifacts):
+    _open_cvce_document(page, live_server)
+    page.get_by_role("link", name="Add a witness").click()
+    page.fill("#id_text", FRENCH_ORIGINAL)
+    page.select_option("#id_language", "fr")
+    page.select_option("#id_role", "original")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview")).to_contain_text("3 segments")
+    page.get_by_role("button", name="Save this witness").click()
+    columns = page.locator("section.witness")
+    expect(columns).to_have_count(2)
+    expect(columns.nth(0)).to_have_attribute("lang", "fr")
+    expect(columns.nth(0)).to_contain_text("Après la réunion du 22 octobre")
+    expect(columns.nth(1)).to_contain_text("After the 22 October meeting")
+    page.screenshot(path=artifacts / "document-page-1366.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(columns.nth(1)).to_be_visible()
+    page.screenshot(path=artifacts / "document-page-390.png", full_page=True)
+
+
+def test_a_user_imports_a_record_through_the_upload_form(
+    page, live_server, demo, artifacts, tmp_path
+):
+    record = tmp_path / "wilson-record.md"
+    source = (artifacts.parent.parent / "fixtures" / "wilson-circular-96-1962-11-10.md").read_text()
+    record.write_text(source.replace("Circular Telegram No. 96", "Circular Telegram No. 97"))
+    sign_in(page, live_server)
+    page.get_by_role("link", name="The Cuban crisis in French diplomatic documents, 1962").click()
+    page.get_by_role("link", name="Import a document").click()
+    page.set_input_files("#id_file", str(record))
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview-document")
+    expect(preview).to_contain_text("Circular Telegram No. 97")
+    expect(page.locator("#preview-witness")).to_contain_text("Garret J. Martin")
+    assert not Document.objects.filter(reference_numbers="Circular Telegram No. 97").exists()
+    page.get_by_role("button", name="Save this document").click()
+    expect(page.locator("#metadata")).to_contain_text("Circular Telegram No. 97")
+    expect(page.locator("#metadata")).to_contain_text("Very Secret")
+    expect(page.locator(".segment-footnote")).to_have_count(7)
+    page.screenshot(path=artifacts / "imported-wilson.png", full_page=True)
+
+
+def test_a_user_signs_out_and_pages_then_ask_to_sign_in(page, live_server, demo):
+    sign_in(page, live_server)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("h1")).to_have_text("Sign in")
+
+
+def test_a_bad_upload_is_refused_with_a_message(page, live_server, demo, tmp_path):
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" + bytes(range(256)))
+    sign_in(page, live_server)
+    page.get_by_role("link", name="The Cuban crisis in French diplomatic documents, 1962").click()
+    page.get_by_role("link", name="Import a document").click()
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview .error")).to_contain_text("Nothing was saved")
+    assert Document.objects.count() == 2

@@ -1,0 +1,85 @@
+"""Search and the parallel concordance in the browser, on the demo edition."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import sign_in
+from .test_document_pages import FRENCH_ORIGINAL, _open_cvce_document
+
+pytestmark = pytest.mark.browser
+
+LETTER = "Letter from Hervé Alphand to Maurice Couve de Murville"
+TELEGRAM = "Circular Telegram No. 96"
+
+
+def test_the_concordance_shows_the_english_rendering_of_a_word_of_the_added_original(
+    page, live_server, demo, artifacts
+):
+    _open_cvce_document(page, live_server)
+    page.get_by_role("link", name="Add a witness").click()
+    page.fill("#id_text", FRENCH_ORIGINAL)
+    page.select_option("#id_language", "fr")
+    page.select_option("#id_role", "original")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Save this witness").click()
+    page.get_by_role("button", name="Align automatically").click()
+    expect(page.locator("#editor")).to_be_visible()
+
+    page.fill("#site-search", "ambassadeurs")
+    page.press("#site-search", "Enter")
+    expect(page.locator("#search-results")).to_contain_text("1 result")
+    page.get_by_role("link", name=re.compile("parallel concordance")).click()
+    page.fill("#id_q", "ambassadeurs")
+    page.select_option("#id_language", "fr")
+    page.get_by_role("button", name="Find").click()
+
+    line = page.locator(".kwic-row").first
+    expect(line.locator(".kwic-key")).to_have_text("ambassadeurs")
+    expect(line.locator(".kwic-left")).to_contain_text("le secrétaire d'État a prié les trois")
+    rendering = line.locator(".rendering")
+    expect(rendering).to_contain_text("CVCE translation")
+    expect(rendering.locator("mark")).to_have_text("Ambassadors")
+    expect(page.locator(".renderings-count")).to_contain_text("“ambassadors”")
+    page.screenshot(path=artifacts / "concordance.png", full_page=True)
+
+    # The line leads to its paragraph, scrolled to and highlighted.
+    line.locator(".kwic-key").click()
+    expect(page.locator(".segment:target")).to_contain_text("trois ambassadeurs")
+
+
+def test_a_search_for_khrushchev_finds_both_seed_documents(page, live_server, demo, artifacts):
+    sign_in(page, live_server)
+    page.fill("#site-search", "Khrushchev")
+    page.press("#site-search", "Enter")
+    hits = page.locator("#search-results .search-hits")
+    expect(hits).to_contain_text(TELEGRAM)
+    # The CVCE letter never names him: its footnote says "the Head of the Soviet Government".
+    expect(hits).not_to_contain_text(LETTER)
+
+    # An editor says so in the letter's summary; the index follows the edit at once.
+    _open_cvce_document(page, live_server)
+    page.get_by_role("link", name="Edit metadata").click()
+    page.fill(
+        "#id_summary",
+        "The footnote's Head of the Soviet Government is Nikita Khrushchev.",
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#metadata")).to_contain_text("Nikita Khrushchev")
+
+    # Live search: typing is enough, no button.
+    page.goto(f"{live_server.url}/search/")
+    page.locator("#id_q").press_sequentially("Khrushchev", delay=40)
+    titles = page.locator("#search-results .hit-title")
+    expect(titles.filter(has_text=LETTER)).to_have_count(1)
+    expect(titles.filter(has_text=TELEGRAM).first).to_be_visible()
+    expect(page.locator("#search-results mark").first).to_have_text("Khrushchev")
+    assert "q=Khrushchev" in page.url  # the address follows, for the back button and sharing
+    page.screenshot(path=artifacts / "search.png", full_page=True)
+
+    # A paragraph hit opens the telegram at that paragraph, highlighted.
+    page.locator("#search-results .hit").filter(has_text=TELEGRAM).first.locator(
+        ".hit-title"
+    ).click()
+    expect(page.locator(".segment:target")).to_contain_text("Khrushchev")

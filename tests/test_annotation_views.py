@@ -1,0 +1,223 @@
+"""Annotating through the pages, role by role, and the live event stream."""
+
+import asyncio
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from editions import events
+from editions.annotating import Span, create_annotation, ensure_categories, reanchor_segment
+from editions.annotation_models import Annotation, Event
+
+
+@pytest.fixture
+def segment(document):
+    ensure_categories(document.edition)
+    return document.witnesses.get().segments.get(sid="p1")
+
+
+def _url(document, name, *args):
+    return reverse(f"editions:{name}", args=[document.edition.slug, document.slug, *args])
+
+
+def _post_annotation(client, segment, **fields):
+    data = {
+        "spans": json.dumps([{"segment": segment.pk, "start": 3, "end": 7}]),
+        "body": "Dean **Rusk**",
+        "category": segment.witness.document.edition.categories.get(slug="editorial-note").pk,
+        "tags": "people, #usa",
+        **fields,
+    }
+    document = segment.witness.document
+    return client.post(_url(document, "annotation_create"), data, headers={"HX-Request": "true"})
+
+
+def _made_by(username, segment, **kwargs) -> Annotation:
+    return create_annotation(
+        user=get_user_model().objects.get(username=username),
+        document=segment.witness.document,
+        spans=[Span(segment, 3, 7)],
+        body=kwargs.pop("body", "A note"),
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("annotator", 200), ("editor", 200), ("owner", 200), ("reader", 403), ("outsider", 404)],
+)
+def test_annotators_and_above_annotate(client_as, segment, user, status):
+    response = _post_annotation(client_as(user), segment)
+    assert response.status_code == status
+    assert Annotation.objects.count() == (1 if status == 200 else 0)
+
+
+def test_a_new_annotation_comes_back_as_its_thread_and_tells_the_page(client_as, segment):
+    response = _post_annotation(client_as("annotator"), segment)
+    annotation = Annotation.objects.get()
+    assert f'id="thread-{annotation.pk}"' in response.text
+    assert "<strong>Rusk</strong>" in response.text
+    assert "annotations-changed" in response.headers["HX-Trigger"]
+    assert annotation.tags == ["people", "usa"]
+    assert annotation.targets.get().quote == "Rusk"
+
+
+def test_a_selection_outside_the_text_is_refused(client_as, segment):
+    spans = json.dumps([{"segment": segment.pk, "start": 3, "end": 999}])
+    response = _post_annotation(client_as("annotator"), segment, spans=spans)
+    assert response.status_code == 400
+    assert not Annotation.objects.exists()
+
+
+def test_the_body_is_sanitized_on_the_page(client_as, segment):
+    _made_by("annotator", segment, body='<script>alert(1)</script><a href="javascript:x">y</a>')
+    annotation = Annotation.objects.get()
+    page = client_as("reader").get(annotation.get_absolute_url()).text
+    assert "<script>alert(1)" not in page
+    assert '<a href="javascript' not in page
+    assert "&lt;script&gt;alert(1)" in page
+
+
+def test_private_annotations_are_hidden_from_others(client_as, segment):
+    annotation = _made_by("annotator", segment, visibility="private")
+    assert client_as("owner").get(annotation.get_absolute_url()).status_code == 404
+    assert client_as("annotator").get(annotation.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("user", "allowed"), [("annotator", True), ("owner", True), ("editor", False)]
+)
+def test_authors_edit_their_own_and_owners_moderate(client_as, segment, user, allowed):
+    annotation = _made_by("annotator", segment)
+    url = _url(segment.witness.document, "annotation_edit", annotation.pk)
+    client_as(user).post(url, {"body": "Changed", "version": 1})
+    annotation.refresh_from_db()
+    assert (annotation.body == "Changed") is allowed
+
+
+def test_a_stale_edit_gets_409_and_both_versions(client_as, segment):
+    annotation = _made_by("annotator", segment, body="Original")
+    url = _url(segment.witness.document, "annotation_edit", annotation.pk)
+    client_as("owner").post(url, {"body": "Theirs", "version": 1})
+    response = client_as("annotator").post(url, {"body": "Mine", "version": 1})
+    assert response.status_code == 409
+    assert "Theirs" in response.text and "Mine" in response.text
+    annotation.refresh_from_db()
+    assert annotation.body == "Theirs"
+
+
+def test_threads_take_replies_and_resolve_and_reopen(client_as, segment):
+    annotation = _made_by("annotator", segment)
+    document = segment.witness.document
+    client = client_as("editor")
+    client.post(_url(document, "reply_create", annotation.pk), {"body": "Yes, @annotator."})
+    client.post(_url(document, "annotation_status", annotation.pk), {"status": "resolved"})
+    annotation.refresh_from_db()
+    assert annotation.status == "resolved"
+    assert annotation.replies.get().mentions == ["annotator"]
+    client.post(_url(document, "annotation_status", annotation.pk), {"status": "open"})
+    annotation.refresh_from_db()
+    assert annotation.status == "open"
+
+
+def test_readers_cannot_reply(client_as, segment):
+    annotation = _made_by("annotator", segment)
+    url = _url(segment.witness.document, "reply_create", annotation.pk)
+    assert client_as("reader").post(url, {"body": "Hi"}).status_code == 403
+
+
+def test_delete_by_author_or_owner_only(client_as, segment):
+    annotation = _made_by("annotator", segment)
+    url = _url(segment.witness.document, "annotation_delete", annotation.pk)
+    assert client_as("editor").post(url).status_code == 404
+    assert client_as("owner").post(url).status_code == 302
+    assert not Annotation.objects.exists()
+
+
+def test_the_panel_filters_and_lists_orphans(client_as, segment):
+    kept = _made_by("annotator", segment, body="kept")
+    lost = _made_by("editor", segment, body="lost")
+    segment.text = "Mr Dean stressed it."
+    segment.save()
+    lost.targets.update(selectors=[{"type": "TextQuoteSelector", "exact": "vanished words"}])
+    reanchor_segment(segment)
+    panel = _url(segment.witness.document, "annotation_panel")
+    client = client_as("reader")
+    page = client.get(panel, {"author": "annotator"}).text
+    assert f'data-annotation="{kept.pk}"' in page and f'data-annotation="{lost.pk}"' not in page
+    assert "Unanchored" in client.get(panel).text
+
+
+def test_an_orphan_is_reattached_by_selecting_new_text(client_as, segment):
+    annotation = _made_by("annotator", segment)
+    target = annotation.targets.get()
+    target.start = target.end = None
+    target.save()
+    url = _url(segment.witness.document, "target_reattach", target.pk)
+    spans = json.dumps([{"segment": segment.pk, "start": 0, "end": 2}])
+    response = client_as("annotator").post(url, {"spans": spans}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    target.refresh_from_db()
+    assert (target.start, target.end, target.quote) == (0, 2, "Mr")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stream_replays_events_after_the_last_id_it_was_given(edition, segment):
+    annotator = get_user_model().objects.get(username="annotator")
+    first = _made_by("annotator", segment)
+    after = Event.objects.get().pk
+    second = _made_by("annotator", segment)
+
+    async def read(n):
+        stream = events.stream(segment.witness.document_id, annotator.pk, after)
+        chunks = []
+        async for chunk in stream:
+            chunks.append(chunk)
+            if len(chunks) == n:
+                break
+        await stream.aclose()
+        return chunks
+
+    # A thread of its own: Playwright's sync API may hold an event loop in this one.
+    with ThreadPoolExecutor(1) as pool:
+        chunks = pool.submit(asyncio.run, read(3)).result(timeout=30)
+    assert chunks[0].startswith("retry:")
+    text = "".join(chunks)
+    assert f'"annotation": {second.pk}' in text
+    assert f'"annotation": {first.pk}' not in text
+    assert "event: changed" in text or "event: presence" in text
+
+
+def test_the_event_stream_refuses_strangers(client_as, segment):
+    url = _url(segment.witness.document, "document_events")
+    assert client_as("outsider").get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("user", "status"), [("owner", 200), ("editor", 403), ("outsider", 404)])
+def test_only_owners_edit_the_taxonomy(client_as, edition, user, status):
+    url = reverse("editions:categories", args=[edition.slug])
+    assert client_as(user).get(url).status_code == status
+
+
+def test_an_owner_adds_recolours_and_removes_a_category(client_as, segment):
+    edition = segment.witness.document.edition
+    client = client_as("owner")
+    url = reverse("editions:categories", args=[edition.slug])
+    client.post(url, {"name": "Diplomatic formula", "color": "#123456", "position": 9})
+    category = edition.categories.get(slug="diplomatic-formula")
+    update = reverse("editions:category_update", args=[edition.slug, category.pk])
+    bad = {
+        f"{category.pk}-name": "X",
+        f"{category.pk}-color": "red;x",
+        f"{category.pk}-position": 1,
+    }
+    client.post(update, bad)
+    category.refresh_from_db()
+    assert category.color == "#123456"  # not a colour: refused
+    annotation = _made_by("annotator", segment, category=category)
+    client.post(update, {"delete": "1"})
+    annotation.refresh_from_db()
+    assert annotation.category is None

@@ -1,0 +1,70 @@
+"""The demo commands, the admin, and the settings helpers."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.urls import reverse
+
+from editions.management.commands.load_demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USER
+from editions.models import Document, FootnoteRef, Membership, Role, Segment, Witness
+
+
+def _counts() -> tuple[int, ...]:
+    models = (Document, Witness, Segment, FootnoteRef, Membership)
+    return tuple(model.objects.count() for model in models)
+
+
+@pytest.mark.django_db
+def test_load_demo_imports_both_seeds_with_a_demo_owner_and_is_idempotent(client):
+    call_command("load_demo", stdout=io.StringIO())
+    first = _counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert _counts() == first
+    assert Document.objects.filter(edition__slug=DEMO_SLUG).count() == 2
+    assert FootnoteRef.objects.count() == 8  # 1 in the CVCE letter, 7 in the circular
+    assert Membership.objects.get(user__username=DEMO_USER).role == Role.OWNER
+    assert client.login(username=DEMO_USER, password=DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_demo_command_prepares_the_database_and_prints_the_url_and_login():
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "http://127.0.0.1:8000/" in out.getvalue()
+    assert f"{DEMO_USER} / password: {DEMO_PASSWORD}" in out.getvalue()
+    assert Document.objects.count() == 2
+
+
+ADMIN_MODELS = ["edition", "membership", "document", "witness", "segment", "footnoteref"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_the_admin_lists_and_opens_every_model(client, model):
+    call_command("load_demo", stdout=io.StringIO())
+    admin = get_user_model().objects.create_superuser("admin", "a@example.org", "pw-admin-1962")
+    client.force_login(admin)
+    listing = client.get(reverse(f"admin:editions_{model}_changelist"))
+    assert listing.status_code == 200
+    model_class = listing.context["cl"].model
+    obj = model_class.objects.first()
+    assert client.get(reverse(f"admin:editions_{model}_change", args=[obj.pk])).status_code == 200
+
+
+def test_boolean_settings_fail_loudly_on_nonsense(monkeypatch):
+    from workbench.settings import env_bool
+
+    monkeypatch.setenv("SOME_FLAG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", False)
+
+
+def test_a_production_deployment_needs_its_own_secret_key(monkeypatch):
+    from workbench.settings import env_str
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        env_str("SECRET_KEY")
