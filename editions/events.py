@@ -28,6 +28,7 @@ HEARTBEAT_SECONDS = 10  # a comment line keeps proxies from closing an idle stre
 PRESENCE_SECONDS = 5  # how often a stream says its reader is still there
 PRESENT_FOR_SECONDS = 20  # a reader not heard from for this long has left
 STREAM_SECONDS = 300  # streams end after this; EventSource reconnects with Last-Event-ID
+WSGI_RETRY_MS = 2000  # under WSGI each answer is short; the browser asks again after this
 
 
 def publish(document_id: int, kind: str, data: dict, only_for=None) -> Event:
@@ -92,6 +93,24 @@ def format_event(event: Event) -> str:
     return f"id: {event.pk}\nevent: {name}\ndata: {data}\n\n"
 
 
+def _resume_from(after: int) -> str:
+    # An id with no data sets the browser's Last-Event-ID without firing an event, so a
+    # reconnection resumes from here even when nothing happened in between.
+    return f"id: {after}\n\n"
+
+
+def poll_once(document_id: int, user_id: int, after: int) -> str:
+    """Under WSGI, which cannot hold a stream open: what happened since ``after``, then close.
+
+    EventSource reconnects by itself after ``retry`` milliseconds with the last id it saw,
+    so the page still hears every change, a couple of seconds late, and no worker is held.
+    """
+    touch_presence(document_id, user_id)
+    answer = [f"retry: {WSGI_RETRY_MS}\n\n", _resume_from(after)]
+    answer += [format_event(event) for event in events_after(document_id, user_id, after)]
+    return "".join(answer)
+
+
 class _Waker:
     """Waits for the next NOTIFY on PostgreSQL, or just a short while on SQLite."""
 
@@ -127,7 +146,7 @@ async def stream(document_id: int, user_id: int, after: int) -> AsyncIterator[st
     await waker.open()
     started = last_beat = last_presence = time.monotonic()
     try:
-        yield "retry: 1000\n\n"
+        yield "retry: 1000\n\n" + _resume_from(after)
         await sync_to_async(touch_presence)(document_id, user_id)
         while time.monotonic() - started < STREAM_SECONDS:
             for event in await sync_to_async(events_after)(document_id, user_id, after):

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.text import slugify
 
 from .annotation_models import Annotation, Category
 from .models import Segment, Witness
@@ -170,5 +171,7 @@ def _parse_target(target: Any, witness: Witness) -> tuple[Segment, list[dict]]:
 def find_category(witness: Witness, name: str | None) -> Category | None:
     if not name:
         return None
+    # By name as shown, or by slug: the slug is the same whichever language named the category.
     categories = witness.document.edition.categories
-    return categories.filter(name__iexact=name).first() or categories.filter(slug=name).first()
+    by_name = categories.filter(name__iexact=name).first()
+    return by_name or categories.filter(slug=slugify(name)).first()

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from editions.models import (
     Document,
@@ -95,3 +96,11 @@ def client_as(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def english_interface():
+    """Each test starts in English, whatever language an earlier test activated."""
+    translation.activate("en")
+    yield
+    translation.activate("en")

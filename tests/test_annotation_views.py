@@ -191,6 +191,31 @@ def test_the_stream_replays_events_after_the_last_id_it_was_given(edition, segme
     assert "event: changed" in text or "event: presence" in text
 
 
+def test_under_wsgi_the_stream_answers_at_once_with_what_happened_since_the_last_id(
+    client_as, segment
+):
+    first = _made_by("annotator", segment)
+    second = _made_by("annotator", segment)
+    after = Event.objects.get(data__annotation=first.pk).pk
+    url = _url(segment.witness.document, "document_events")
+    response = client_as("reader").get(url, headers={"Last-Event-ID": str(after)})
+    assert response["Content-Type"] == "text/event-stream"
+    assert not response.streaming
+    text = response.content.decode()
+    assert text.startswith("retry: 2000")
+    assert f'"annotation": {second.pk}' in text
+    assert f'"annotation": {first.pk}' not in text
+
+
+def test_under_wsgi_a_quiet_answer_still_carries_the_id_to_resume_from(client_as, segment):
+    _made_by("annotator", segment)
+    last = Event.objects.order_by("-pk").first().pk
+    url = _url(segment.witness.document, "document_events")
+    text = client_as("reader").get(url).content.decode()
+    assert f"id: {last}\n\n" in text
+    assert "event: changed" not in text
+
+
 def test_the_event_stream_refuses_strangers(client_as, segment):
     url = _url(segment.witness.document, "document_events")
     assert client_as("outsider").get(url).status_code == 404

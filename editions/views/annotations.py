@@ -9,6 +9,7 @@ import json
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -286,6 +287,11 @@ async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> Htt
         after_id = int(after) if after else await sync_to_async(events.last_event_id)(document.pk)
     except ValueError:
         after_id = 0
+    if not isinstance(request, ASGIRequest):
+        answer = await sync_to_async(events.poll_once)(document.pk, user.pk, after_id)
+        response = HttpResponse(answer, content_type="text/event-stream")
+        response["Cache-Control"] = "no-cache"
+        return response
     response = StreamingHttpResponse(
         events.stream(document.pk, user.pk, after_id), content_type="text/event-stream"
     )
