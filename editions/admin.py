@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.db import models
 
+from .annotation_models import Annotation, AnnotationTarget, Category, Reply
+from .export_models import ExportJob
 from .models import (
+    Alignment,
     Document,
     Edition,
     FootnoteRef,
@@ -90,6 +93,70 @@ class SegmentRevisionAdmin(admin.ModelAdmin):
     list_filter = ["segment__witness__document__edition"]
     search_fields = ["segment__sid", "reason", "text_after"]
     raw_id_fields = ["segment", "user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AnnotationTargetInline(admin.TabularInline):
+    model = AnnotationTarget
+    fields = ["witness", "segment", "quote", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class ReplyInline(admin.TabularInline):
+    model = Reply
+    fields = ["author", "body", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["author"]
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "edition", "color", "position"]
+    list_filter = ["edition"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    """Moderation: the text of a note and its status; targets are the anchoring's business."""
+
+    list_display = ["pk", "document", "author", "category", "visibility", "status", "updated_at"]
+    list_filter = ["status", "visibility", "category", "edition"]
+    search_fields = ["body", "targets__quote", "author__username"]
+    raw_id_fields = ["author", "document", "edition"]
+    readonly_fields = ["body_html", "mentions", "created_at", "updated_at"]
+    inlines = [AnnotationTargetInline, ReplyInline]
+
+
+@admin.register(Alignment)
+class AlignmentAdmin(admin.ModelAdmin):
+    """Read-only: rows change in the alignment editor, which keeps their history and undo."""
+
+    list_display = ["pk", "source", "target", "version", "updated_at"]
+    list_filter = ["source__document__edition"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Read-only: to see why an export failed; the archive itself is downloaded from the site."""
+
+    list_display = ["pk", "edition", "requested_by", "formats", "status", "done", "total"]
+    list_filter = ["status", "edition"]
+    exclude = ["archive"]
 
     def has_add_permission(self, request) -> bool:
         return False

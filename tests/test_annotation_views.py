@@ -65,6 +65,28 @@ def test_a_new_annotation_comes_back_as_its_thread_and_tells_the_page(client_as,
     assert annotation.targets.get().quote == "Rusk"
 
 
+def test_one_annotation_ties_a_french_phrase_to_its_rendering(client_as, segment):
+    from editions.models import Segment, Witness
+
+    document = segment.witness.document
+    original = Witness.objects.create(document=document, slug="fr", language="fr", role="original")
+    french = Segment.objects.create(
+        witness=original, sid="p1", position=1, text="M. Rusk a souligné"
+    )
+    spans = json.dumps(
+        [
+            {"segment": french.pk, "start": 3, "end": 7},
+            {"segment": segment.pk, "start": 3, "end": 7},
+        ]
+    )
+    assert _post_annotation(client_as("annotator"), segment, spans=spans).status_code == 200
+    annotation = Annotation.objects.get()
+    targets = {t.witness.slug: t.quote for t in annotation.targets.all()}
+    assert targets == {"fr": "Rusk", segment.witness.slug: "Rusk"}
+    page = client_as("reader").get(document.get_absolute_url()).text
+    assert page.count(f'<mark class="anno" data-annotations="{annotation.pk}"') == 2
+
+
 def test_a_selection_outside_the_text_is_refused(client_as, segment):
     spans = json.dumps([{"segment": segment.pk, "start": 3, "end": 999}])
     response = _post_annotation(client_as("annotator"), segment, spans=spans)

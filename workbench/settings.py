@@ -5,6 +5,7 @@ variables by the small helpers below, which fail loudly on a value they cannot u
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -120,7 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
     # Tests use a file too: an in-memory database shares one cache between threads, whose
     # table locks fail at once ("database table is locked") instead of waiting for the timeout.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "test-db.sqlite3")
+    # One file per test process, so that two runs at once (or xdist's workers) never share it.
+    test_db = Path(tempfile.gettempdir()) / f"workbench-test-{os.getpid()}.sqlite3"
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(test_db)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

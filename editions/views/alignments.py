@@ -141,14 +141,19 @@ def _row_edit(op: str, post, row: int) -> tuple[Edit, str, int]:
             row,
         ),
     }
-    for side, side_name in (("source", _("source")), ("target", _("target"))):
-        for direction, step in (("up", -1), ("down", 1)):
-            table[f"move-{side}-{direction}"] = (
-                _move(row, side, direction),
-                _("Moved a %(side)s unit of row %(n)s %(direction)s")
-                % {"side": side_name, "n": n, "direction": _(direction)},
-                max(row + step, 0),
-            )
+    moves = {
+        ("source", "up"): _("Moved a source unit of row %(n)s up"),
+        ("source", "down"): _("Moved a source unit of row %(n)s down"),
+        ("target", "up"): _("Moved a target unit of row %(n)s up"),
+        ("target", "down"): _("Moved a target unit of row %(n)s down"),
+    }
+    for (side, direction), message in moves.items():
+        step = -1 if direction == "up" else 1
+        table[f"move-{side}-{direction}"] = (
+            _move(row, side, direction),
+            message % {"n": n},
+            max(row + step, 0),
+        )
     if op == "link":
         source_sid, target_sid = post.get("source_sid", ""), post.get("target_sid", "")
         return (
