@@ -6,6 +6,7 @@ variables by the small helpers below, which fail loudly on a value they cannot u
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -148,6 +149,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (demo)
+# Without collectstatic (the demo, the tests) STATIC_ROOT does not exist, which WhiteNoise says
+# on every start; the finders serve the files anyway.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
