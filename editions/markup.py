@@ -5,6 +5,7 @@ keeps only the tags and attributes listed here: no script, no event handler attr
 ``javascript:`` or ``data:`` link survives.
 """
 
+import html
 import re
 
 import nh3
@@ -43,6 +44,14 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def plain_text(text: str) -> str:
+    """A note's words without its Markdown (``**Khrushchev**`` -> ``Khrushchev``), on one
+    line: for a search result or a list, where the note is quoted rather than shown. Any
+    character outside the markup survives, the search's highlight marks included."""
+    stripped = nh3.clean(_markdown.render(text), tags=set())
+    return " ".join(html.unescape(stripped).split())
 
 
 def mentioned(text: str, usernames: set[str]) -> list[str]:

@@ -1,28 +1,37 @@
 """The full-text index and every database-specific query of search and concordance.
 
-One index holds entries from several *sources*: segments (a witness's text) and documents
-(their metadata). An entry is keyed by its source and the id of the row it indexes; database
+One index holds entries from several *sources*: segments (a witness's text), documents (their
+metadata), annotations (their notes, Markdown as written) and annotation targets (the passages
+they quote). An entry is keyed by its source and the id of the row it indexes; database
 triggers keep it current on every INSERT, UPDATE and DELETE of those rows, whichever code
-makes them (``Segment.save()``, ``QuerySet.update()``, bulk creation, raw SQL).
+makes them (``Segment.save()``, ``QuerySet.update()``, bulk creation, re-anchoring, raw SQL).
 
 PostgreSQL: the table ``editions_search_entry`` with a ``tsvector`` built with the text search
 configuration of the witness's language (``wb_french``, ``wb_english``, ``wb_simple``: the
 built-in ones behind the ``unaccent`` dictionary), a GIN index, ``websearch_to_tsquery``,
-``ts_rank_cd`` and ``ts_headline``. Document metadata is indexed in every configuration at
-once, since a title or summary may be in either language. Each entry carries its document's and
-witness's ids, so that a query starts from the index whatever it filters on; a trigram index
-on the text serves the concordance's regular expressions.
+``ts_rank_cd`` and ``ts_headline``. Document metadata and annotation notes are indexed in every
+configuration at once, since a title, a summary or a note may be in either language; a quote
+takes its witness's. Each entry carries its document's and witness's ids, so that a query
+starts from the index whatever it filters on; a trigram index on the text serves the
+concordance's regular expressions.
 
 SQLite: two FTS5 tables, ``editions_search_stem`` (``porter unicode61 remove_diacritics 2``)
 and ``editions_search_word`` (``unicode61 remove_diacritics 2``), with ``bm25``, ``snippet``
 and ``highlight``. Every entry goes into both (a trigger must not read another Django table,
 see ``_sqlite_triggers``), and a query uses the one that suits the language: Porter stemming
-for English and metadata; for French, which FTS5 cannot stem, a light stemmer turns each query
-word into a prefix query (*négociations* -> ``negociation*``); other languages match words.
+for English, metadata and notes; for French, which FTS5 cannot stem, a light stemmer turns
+each query word into a prefix query (*négociations* -> ``negociation*``); other languages
+match words. The language, document and witness of a hit are joined at query time.
 
-Adding a source (annotations, say) means one more ``Source`` below: its table, the text it
-indexes, its language, and how a hit finds its document and witness. ``install`` creates its
-triggers and indexes its existing rows as soon as its table exists.
+Who may see an annotation is never stored in the index: every query joins a hit to its
+annotation and keeps it only if it is the edition's or the user's own private one
+(``Filters.user_id``), on both databases, so a note made private disappears at once.
+
+Adding a source means one more ``Source`` below: its table, the text it indexes, its
+language, and how a hit finds its document and witness (and, for annotations, the annotation
+``a``). ``install`` creates its triggers and indexes its existing rows as soon as its table
+exists: an existing database gets a new source at its next ``migrate``, no migration needed.
+The FTS5 rowid keeps the source in its low ``KEY_BITS`` bits: codes up to 7.
 
 Highlighted text comes back with ``MARK_START``/``MARK_END`` around hits, never as HTML: the
 caller escapes the text, then turns the marks into ``<mark>`` (see ``marked_html``).
@@ -44,7 +53,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Private-use characters: they do not occur in the texts, and survive HTML escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
-SEGMENT, DOCUMENT = 1, 2
+SEGMENT, DOCUMENT, ANNOTATION, ANNOTATION_QUOTE = 1, 2, 3, 4
 # SQLite FTS5 rowid: the indexed row's id shifted left, the source code in the low bits.
 KEY_BITS = 3
 _MASK = (1 << KEY_BITS) - 1
@@ -97,7 +106,8 @@ class Source:
     ``{rows}`` (the table itself, or a trigger's transition table). SQLite: ``sqlite_body`` is
     the indexed text as an expression over ``{row}`` (``new``, ``old`` or the table), of that
     row's columns only, and ``locate`` joins a hit (its row id is ``{key}``) to its document
-    ``d`` and, for witness text, its witness ``w`` and segment ``s``.
+    ``d`` and, for witness text, its witness ``w`` and segment ``s``; an annotation source
+    also joins the annotation ``a``, which the privacy and category filters read.
     """
 
     code: int
@@ -108,6 +118,7 @@ class Source:
     sqlite_body: str
     locate: str
     has_witness: bool
+    is_annotation: bool = False
 
 
 def _pg_document_body(row: str) -> str:
@@ -161,6 +172,47 @@ SOURCES = [
         sqlite_body=_sqlite_document_body("{row}"),
         locate="JOIN editions_document d ON d.id = {key}",
         has_witness=False,
+    ),
+    # A note may be written in either language, whatever the text it is about: indexed in
+    # every configuration, like metadata. It belongs to no one witness (it may have targets
+    # in several); the witness filters reach it through its targets (see ``_filter_sql``).
+    Source(
+        code=ANNOTATION,
+        name="annotation",
+        table="editions_annotation",
+        # An annotation never moves to another document; if one did, its quotes' entries
+        # would keep the old document until re-indexed.
+        watched=["body", "document_id"],
+        pg_rows="SELECT n.id, n.document_id, NULL::bigint, 'multi', n.body FROM {rows} n",
+        sqlite_body="{row}.body",
+        locate=(
+            "JOIN editions_annotation a ON a.id = {key} "
+            "JOIN editions_document d ON d.id = a.document_id"
+        ),
+        has_witness=False,
+        is_annotation=True,
+    ),
+    # The passage an annotation quotes is witness text: its witness's language.
+    # Re-anchoring and re-attaching rewrite ``quote`` and ``witness_id``: the triggers follow.
+    Source(
+        code=ANNOTATION_QUOTE,
+        name="annotation_quote",
+        table="editions_annotationtarget",
+        watched=["quote", "witness_id", "annotation_id"],
+        pg_rows=(
+            "SELECT n.id, a.document_id, n.witness_id, wb_search_lang(w.language), n.quote "
+            "FROM {rows} n JOIN editions_annotation a ON a.id = n.annotation_id "
+            "JOIN editions_witness w ON w.id = n.witness_id"
+        ),
+        sqlite_body="{row}.quote",
+        locate=(
+            "JOIN editions_annotationtarget t ON t.id = {key} "
+            "JOIN editions_annotation a ON a.id = t.annotation_id "
+            "JOIN editions_witness w ON w.id = t.witness_id "
+            "JOIN editions_document d ON d.id = a.document_id"
+        ),
+        has_witness=True,
+        is_annotation=True,
     ),
 ]
 
@@ -244,21 +296,29 @@ def _pg_triggers(source: Source) -> list[tuple[str, str]]:
             f"FOR EACH STATEMENT EXECUTE FUNCTION {trigger}();",
         )
     )
-    if source.code == SEGMENT:
-        triggers.append(_pg_witness_language_trigger())
+    if source.has_witness:
+        triggers.append(_pg_witness_language_trigger(source))
     return triggers
 
 
-def _pg_witness_language_trigger() -> tuple[str, str]:
-    """A witness whose language (or document) changes has its segments indexed anew."""
-    trigger = "wb_search_witness_language"
+def _pg_witness_language_trigger(source: Source) -> tuple[str, str]:
+    """A witness whose language (or document) changes has its entries indexed anew.
+
+    One trigger per source (the segments' keeps its first name), so that ``install`` adds
+    the one a new source needs to an existing database. A quote's document is its
+    annotation's, which does not follow the witness.
+    """
+    if source.code == SEGMENT:
+        trigger, document = "wb_search_witness_language", "document_id = NEW.document_id, "
+    else:
+        trigger, document = f"wb_search_{source.name}_witness_language", ""
     return (
         trigger,
         f"CREATE OR REPLACE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"UPDATE {ENTRY_TABLE} e SET document_id = NEW.document_id, "
+        f"UPDATE {ENTRY_TABLE} e SET {document}"
         "lang = wb_search_lang(NEW.language), "
         "vector = wb_search_vector(wb_search_lang(NEW.language), e.body) "
-        f"WHERE e.source = {SEGMENT} AND e.witness_id = NEW.id; RETURN NULL; END $$; "
+        f"WHERE e.source = {source.code} AND e.witness_id = NEW.id; RETURN NULL; END $$; "
         f"DROP TRIGGER IF EXISTS {trigger} ON editions_witness; "
         f"CREATE TRIGGER {trigger} AFTER UPDATE OF language, document_id ON editions_witness "
         "FOR EACH ROW WHEN (OLD.language IS DISTINCT FROM NEW.language "
@@ -494,7 +554,15 @@ def phrase_query(text: str) -> list[Clause]:
 
 @dataclass(frozen=True)
 class Filters:
-    """Which entries a query may return. ``edition_ids`` is what the user may read."""
+    """Which entries a query may return. ``edition_ids`` is what the user may read.
+
+    How they combine: edition and dates are the document's, for every source. Language, role
+    and translator are a witness's: a segment's and a quote's own witness, any target's
+    witness for an annotation's note (a note about the Martin translation is found with the
+    Martin translation), and metadata never. ``category_ids`` (None: any) keeps annotations
+    of those categories only. ``user_id`` is whose private annotations may be found (None:
+    nobody's): any other private annotation never is, on either database.
+    """
 
     edition_ids: Sequence[int]
     language: str = ""
@@ -503,6 +571,8 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     document_ids: Sequence[int] = ()
+    user_id: int | None = None
+    category_ids: Sequence[int] | None = None
 
     @property
     def witness_only(self) -> bool:
@@ -549,14 +619,43 @@ def _witness_conditions(filters: Filters) -> tuple[str, list]:
     return " AND ".join(conditions), params
 
 
+def _annotation_conditions(filters: Filters) -> tuple[str, list]:
+    """Conditions on the annotation ``a``: visible to the user, of the chosen categories."""
+    sql, params = "a.visibility = 'edition'", []
+    if filters.user_id is not None:
+        sql, params = "(a.visibility = 'edition' OR a.author_id = %s)", [filters.user_id]
+    if filters.category_ids is not None:
+        categories, ids = _in("a.category_id", filters.category_ids)
+        sql, params = f"{sql} AND {categories}", params + ids
+    return sql, params
+
+
+def _targets_on_witnesses(filters: Filters) -> tuple[str, list]:
+    """The ids of annotations with a target on a witness the witness filters keep."""
+    witnesses, params = _witness_conditions(filters)
+    return (
+        "SELECT t.annotation_id FROM editions_annotationtarget t "
+        f"JOIN editions_witness w ON w.id = t.witness_id WHERE {witnesses}",
+        params,
+    )
+
+
 def _filter_sql(filters: Filters, source: Source) -> tuple[str, list]:
     """Conditions on a hit joined to its document ``d`` (and witness ``w``), for SQLite."""
     sql, params = _document_conditions(filters)
-    if filters.witness_only and not source.has_witness:
-        return sql + " AND 1 = 0", params  # language, role and translator are a witness's
+    if source.is_annotation:
+        annotations, annotation_params = _annotation_conditions(filters)
+        sql, params = f"{sql} AND {annotations}", params + annotation_params
+    elif filters.category_ids is not None:
+        return sql + " AND 1 = 0", params  # a category is an annotation's
     if source.has_witness:
         witnesses, witness_params = _witness_conditions(filters)
         sql, params = f"{sql} AND {witnesses}", params + witness_params
+    elif filters.witness_only and source.is_annotation:
+        targets, target_params = _targets_on_witnesses(filters)
+        sql, params = f"{sql} AND a.id IN ({targets})", params + target_params
+    elif filters.witness_only:
+        return sql + " AND 1 = 0", params  # language, role and translator are a witness's
     return sql, params
 
 
@@ -582,19 +681,47 @@ def _pg_tsquery(lang: str, phrase: bool = False) -> str:
     return f"{function}('{_PG_CONFIG[lang]}', %s)"
 
 
-def _pg_filter_sql(filters: Filters) -> tuple[str, list]:
+def _pg_filter_sql(filters: Filters, segments_only: bool = False) -> tuple[str, list]:
     """Conditions on an entry ``x``'s document and witness, as subqueries.
 
     The entries carry their document's and witness's ids: the index does the searching, and
-    these small tables only say which ids may appear.
+    these small tables only say which ids may appear. Whether an annotation may be seen is
+    read from the annotation itself, never from the index, so a note made private is hidden
+    at once (see ``_pg_annotation_sql``). ``segments_only``: the caller reads segment
+    entries only (the concordance), which need none of the annotations' conditions.
     """
     documents, params = _document_conditions(filters)
     sql = f"x.document_id IN (SELECT d.id FROM editions_document d WHERE {documents})"
+    witnesses, witness_params = _witness_conditions(filters)
+    if segments_only:
+        if filters.witness_only:
+            sql += f" AND x.witness_id IN (SELECT w.id FROM editions_witness w WHERE {witnesses})"
+            params += witness_params
+        return sql, params
     if filters.witness_only:
-        witnesses, witness_params = _witness_conditions(filters)
-        sql += f" AND x.witness_id IN (SELECT w.id FROM editions_witness w WHERE {witnesses})"
-        params += witness_params
-    return sql, params
+        targets, target_params = _targets_on_witnesses(filters)
+        sql += (
+            f" AND (x.witness_id IN (SELECT w.id FROM editions_witness w WHERE {witnesses}) "
+            f"OR x.source = {ANNOTATION} AND x.object_id IN ({targets}))"
+        )
+        params += witness_params + target_params
+    annotations, annotation_params = _pg_annotation_sql(filters)
+    return f"{sql} AND {annotations}", params + annotation_params
+
+
+def _pg_annotation_sql(filters: Filters) -> tuple[str, list]:
+    """An annotation entry's annotation must pass ``_annotation_conditions``; with a category
+    chosen, only annotation entries are kept. One index lookup per annotation hit."""
+    conditions, params = _annotation_conditions(filters)
+    others = "FALSE" if filters.category_ids is not None else "TRUE"
+    sql = (
+        f"CASE x.source WHEN {ANNOTATION} THEN EXISTS (SELECT 1 FROM editions_annotation a "
+        f"WHERE a.id = x.object_id AND {conditions}) "
+        f"WHEN {ANNOTATION_QUOTE} THEN EXISTS (SELECT 1 FROM editions_annotationtarget t "
+        f"JOIN editions_annotation a ON a.id = t.annotation_id "
+        f"WHERE t.id = x.object_id AND {conditions}) ELSE {others} END"
+    )
+    return sql, params + params
 
 
 def _pg_ranked(text: str, filters: Filters) -> tuple[str, list]:
@@ -775,7 +902,7 @@ def stemmed_candidates(text: str, filters: Filters, *, limit: int) -> tuple[list
 def _pg_stemmed(text: str, filters: Filters, limit: int) -> tuple[list[Candidate], int]:
     lang = lang_of(filters.language)
     query = _pg_tsquery(lang, phrase=True)
-    where, params = _pg_filter_sql(filters)
+    where, params = _pg_filter_sql(filters, segments_only=True)
     # First the kept segments' ids alone, in order: sorting thousands of matches with their
     # text would cost more than the search.
     order = "d.date IS NULL, d.date, d.id, x.witness_id, s.position"
@@ -861,7 +988,7 @@ def scan_candidates(
 
 
 def _pg_scan(filters: Filters, literals: list[str], phrase: str, after: tuple):
-    where, params = _pg_filter_sql(filters)
+    where, params = _pg_filter_sql(filters, segments_only=True)
     # ILIKE on the entries' text uses their trigram index.
     for literal in literals:
         where += " AND x.body ILIKE %s ESCAPE '!'"

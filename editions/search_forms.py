@@ -1,9 +1,12 @@
 """The search and concordance forms: what may be asked, offered from what the user may read."""
 
+from dataclasses import replace
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .annotation_models import Category
 from .concordance import MODES, SORTS
 from .models import Edition, Witness, WitnessRole
 
@@ -67,15 +70,46 @@ class SearchForm(FilterForm):
         choices=[("", _("Any witness"))] + list(WitnessRole.choices),
     )
     translator = forms.ChoiceField(label=_("Translator"), required=False)
-    field_order = ["q", "edition", "language", "role", "translator", "date_from", "date_to"]
+    category = forms.ChoiceField(label=_("Annotation category"), required=False)
+    field_order = [
+        "q",
+        "edition",
+        "language",
+        "role",
+        "translator",
+        "category",
+        "date_from",
+        "date_to",
+    ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["language"].choices = _choices(self.languages(), _("Any language"))
         translators = self.witnesses.exclude(translator="").values_list("translator", flat=True)
         self.fields["translator"].choices = _choices(
             sorted(set(translators), key=search.fold), _("Any translator")
         )
+        self.categories = Category.objects.filter(edition__in=list(self.editions.values()))
+        self.fields["category"].choices = [("", _("All categories"))] + self._categories()
+
+    def _categories(self) -> list[tuple[str, str]]:
+        """One choice per slug: every edition starts with the same taxonomy, so a slug names
+        the same category across editions (its first name is shown)."""
+        choices: dict[str, str] = {}
+        for slug, name in self.categories.order_by("position", "name").values_list("slug", "name"):
+            choices.setdefault(slug, name)
+        return list(choices.items())
+
+    def filters(self) -> search.Filters:
+        """Also: the user's own private annotations, and the category chosen, in any edition
+        the other filters keep."""
+        filters = replace(super().filters(), user_id=self.user.pk)
+        slug = self.cleaned_data.get("category")
+        if not slug:
+            return filters
+        chosen = self.categories.filter(slug=slug, edition_id__in=filters.edition_ids)
+        return replace(filters, category_ids=list(chosen.values_list("pk", flat=True)))
 
 
 class ConcordanceForm(FilterForm):

@@ -11,6 +11,16 @@ from django.db import connection
 from django.urls import reverse
 
 from editions import search
+from editions.annotating import (
+    Span,
+    create_annotation,
+    delete_annotation,
+    ensure_categories,
+    reanchor_segment,
+    reattach,
+    update_annotation,
+)
+from editions.annotation_models import Annotation, AnnotationTarget, Category, Visibility
 from editions.models import (
     Document,
     Edition,
@@ -346,8 +356,10 @@ def test_a_migration_that_rebuilds_the_tables_neither_fails_nor_leaves_the_index
     """SQLite alters a table by copying it: its triggers go, and any trigger naming it breaks
     the copy's renaming. Ours name no other table, and come back after the migration."""
     english = add_witness(document, "wilson", "en", ["The negotiations go on."])
+    annotation = annotate(english, "negotiations", "Talks.", username="owner")
     changes = []
-    for model, name in ((Witness, "label"), (Segment, "label"), (Document, "place")):
+    fields = (Witness, "label"), (Segment, "label"), (Document, "place"), (Annotation, "motivation")
+    for model, name in fields:
         old = model._meta.get_field(name)
         new = old.clone()
         new.set_attributes_from_name(name)
@@ -363,6 +375,10 @@ def test_a_migration_that_rebuilds_the_tables_neither_fails_nor_leaves_the_index
         assert segment_key(english) not in found("negotiations")
         Document.objects.filter(pk=document.pk).update(place="Washington")
         assert (search.DOCUMENT, document.pk) in found("Washington")
+        Annotation.objects.filter(pk=annotation.pk).update(body="Parleys.")
+        assert found("parleys") == {note_key(annotation)}
+        AnnotationTarget.objects.filter(annotation=annotation).update(quote="blockade")
+        assert quote_key(annotation) in found("blockade")
     finally:
         with connection.schema_editor() as editor:
             for model, old, new in reversed(changes):
@@ -394,3 +410,284 @@ def test_odd_input_is_read_as_words_and_never_an_error(english, text):
     assert total == len(matches)
     lines, _total = search.stemmed_candidates(text, everything(language="en"), limit=10)
     assert isinstance(lines, list)
+
+
+# --- Annotations: their notes and the passages they quote ---------------------------------------
+
+
+def user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def annotate(witness, quote, body, sid="p1", username="annotator", **kwargs):
+    segment = witness.segments.get(sid=sid)
+    start = segment.text.index(quote)
+    return create_annotation(
+        user=user(username),
+        document=witness.document,
+        spans=[Span(segment, start, start + len(quote))],
+        body=body,
+        **kwargs,
+    )
+
+
+def note_key(annotation) -> tuple[int, int]:
+    return (search.ANNOTATION, annotation.pk)
+
+
+def quote_key(annotation) -> tuple[int, int]:
+    return (search.ANNOTATION_QUOTE, annotation.targets.get().pk)
+
+
+def category(edition, slug):
+    ensure_categories(edition)
+    return Category.objects.get(edition=edition, slug=slug)
+
+
+@pytest.fixture
+def khrushchev_note(english):
+    return annotate(
+        english,
+        "answered the next day",
+        "Nikita **Khrushchev**'s second letter, broadcast by Radio Moscow.",
+        sid="p2",
+        category=category(english.document.edition, "historical-context"),
+    )
+
+
+def test_an_annotations_note_and_its_quote_are_found(english, khrushchev_note):
+    assert note_key(khrushchev_note) in found("broadcast")
+    assert note_key(khrushchev_note) in found("letters")  # stemmed, like any English text
+    assert found("radio") == {note_key(khrushchev_note)}
+    assert found('"the next day"') == {segment_key(english, "p2"), quote_key(khrushchev_note)}
+    assert found("Khrushchev") == {segment_key(english, "p2"), note_key(khrushchev_note)}
+
+
+def test_a_french_note_is_found_by_its_other_forms_and_a_french_quote_in_french(french):
+    annotation = annotate(
+        french, "La négociation", "Les négociations de New York, menées par U Thant."
+    )
+    assert note_key(annotation) in found("négociation")
+    assert note_key(annotation) in found("negociations")
+    assert quote_key(annotation) in found("négociations")
+    assert quote_key(annotation) in found("negociation", everything(language="fr"))
+    assert quote_key(annotation) not in found("negociation", everything(language="en"))
+
+
+def test_witness_filters_reach_a_note_through_the_witnesses_it_annotates(
+    english, french, khrushchev_note
+):
+    by_martin = everything(translator="Garret J. Martin")
+    assert note_key(khrushchev_note) in found("broadcast", by_martin)
+    assert note_key(khrushchev_note) in found("broadcast", everything(language="en"))
+    assert found("broadcast", everything(language="fr")) == set()
+    assert found("broadcast", everything(role=WitnessRole.ORIGINAL)) == set()
+
+
+def test_the_category_filter_keeps_that_categorys_annotations_only(
+    edition, english, khrushchev_note
+):
+    other = annotate(
+        english,
+        "negotiations with Moscow",
+        "Khrushchev is not named here.",
+        category=category(edition, "mistranslation"),
+    )
+    context = everything(category_ids=[category(edition, "historical-context").pk])
+    assert found("Khrushchev", context) == {note_key(khrushchev_note)}
+    assert found('"next day"', context) == {quote_key(khrushchev_note)}
+    mistranslations = everything(category_ids=[category(edition, "mistranslation").pk])
+    assert found("Khrushchev OR Moscow", mistranslations) == {note_key(other), quote_key(other)}
+    assert found("Khrushchev", everything(category_ids=[])) == set()
+
+
+def test_the_index_follows_an_annotations_edits_and_its_deletion(english, khrushchev_note):
+    update_annotation(
+        khrushchev_note,
+        khrushchev_note.version,
+        body="The Kremlin's answer.",
+        category=None,
+        tags=[],
+        visibility=Visibility.EDITION,
+    )
+    assert note_key(khrushchev_note) in found("Kremlin")
+    assert note_key(khrushchev_note) not in found("broadcast")
+    Annotation.objects.filter(pk=khrushchev_note.pk).update(body="A quarantine.")
+    assert note_key(khrushchev_note) in found("quarantine")
+    target = khrushchev_note.targets.get()
+    delete_annotation(khrushchev_note)
+    assert found("quarantine") == set()
+    assert (search.ANNOTATION_QUOTE, target.pk) not in found('"next day"')
+
+
+def test_a_reanchored_or_reattached_target_is_found_by_its_new_quote(
+    english, french, khrushchev_note
+):
+    segment = english.segments.get(sid="p2")
+    segment.text = "Khrushchev answered the nextt day."  # within the anchoring's tolerance
+    segment.save()
+    assert reanchor_segment(segment) == (1, 0)
+    assert quote_key(khrushchev_note) in found("nextt")
+    target = khrushchev_note.targets.get()
+    moscou = french.segments.get(sid="p1")
+    reattach(target, Span(moscou, 3, 14))  # "négociation", in the French original
+    assert quote_key(khrushchev_note) not in found("nextt")
+    assert quote_key(khrushchev_note) in found("négociations", everything(language="fr"))
+    AnnotationTarget.objects.filter(pk=target.pk).delete()
+    assert quote_key_gone(target) not in found("négociation")
+
+
+def quote_key_gone(target) -> tuple[int, int]:
+    return (search.ANNOTATION_QUOTE, target.pk)
+
+
+def test_a_quote_follows_its_witnesss_language(document):
+    witness = add_witness(document, "x", "de", ["Les négociations"])
+    annotation = annotate(witness, "Les négociations", "?")
+    assert quote_key(annotation) not in found("négociation", everything(language="de"))
+    witness.language = "fr"
+    witness.save()
+    assert quote_key(annotation) in found("négociation", everything(language="fr"))
+
+
+def test_a_private_annotation_is_found_by_its_author_only(edition, english):
+    annotation = annotate(
+        english, "answered the next day", "My own Khrushchev hunch.", sid="p2", visibility="private"
+    )
+    mine = {note_key(annotation), quote_key(annotation)}
+    author = everything(user_id=user("annotator").pk)
+    assert mine <= found("hunch OR next", author)
+    for someone in ("editor", "owner", "outsider"):
+        assert found("hunch OR next", everything(user_id=user(someone).pk)).isdisjoint(mine)
+    assert found("hunch OR next").isdisjoint(mine)  # nobody in particular
+    # Made visible to the edition, everyone in it finds it at once.
+    Annotation.objects.filter(pk=annotation.pk).update(visibility=Visibility.EDITION)
+    assert mine <= found("hunch OR next", everything(user_id=user("editor").pk))
+
+
+def test_nobody_finds_the_annotations_of_an_edition_they_cannot_read(client_as, edition, english):
+    annotate(english, "answered the next day", "Khrushchev's hunch.", sid="p2")
+    annotate(english, "negotiations", "A private hunch.", visibility="private")
+    Membership.objects.filter(edition=edition, user=user("annotator")).delete()
+    for username in ("annotator", "outsider"):
+        page = client_as(username).get(reverse("editions:search"), {"q": "hunch OR negotiations"})
+        assert "0 results" in page.text
+        assert "hunch" not in page.text.split('id="search-results"')[1]
+
+
+def test_search_pages_hide_another_members_private_annotation(client_as, english):
+    annotate(
+        english, "next day", "A private hunch about Radio Moscow.", sid="p2", visibility="private"
+    )
+    author = client_as("annotator").get(reverse("editions:search"), {"q": "hunch"})
+    assert "1 result" in author.text and "about Radio Moscow" in author.text
+    for someone in ("editor", "reader", "outsider"):
+        page = client_as(someone).get(reverse("editions:search"), {"q": "hunch"})
+        assert "0 results" in page.text and "Radio Moscow" not in page.text
+        quote = client_as(someone).get(reverse("editions:search"), {"q": '"next day"'})
+        assert "annotation-hit" not in quote.text
+
+
+def test_an_annotation_hit_shows_category_author_status_quote_and_links_to_its_thread(
+    client_as, english, khrushchev_note
+):
+    page = client_as("reader").get(reverse("editions:search"), {"q": "broadcast"})
+    assert "1 result" in page.text
+    hit = page.text.split('class="hit annotation-hit"')[1].split("</li>")[0]
+    segment = english.segments.get(sid="p2")
+    url = (
+        f"{english.document.get_absolute_url()}?annotation={khrushchev_note.pk}#{segment.anchor_id}"
+    )
+    assert f'href="{url}"' in hit
+    assert 'class="chip" style="--anno: #b7950b"' in hit and "historical context" in hit
+    assert "annotation by annotator" in hit and "open" in hit
+    assert '<blockquote class="hit-quote" lang="en">answered the next day</blockquote>' in hit
+    assert "<mark>broadcast</mark>" in hit
+    quoted = client_as("reader").get(reverse("editions:search"), {"q": '"next day"'})
+    assert "answered the <mark>next</mark> <mark>day</mark>" in quoted.text or (
+        "answered the <mark>next day</mark>" in quoted.text
+    )
+    assert "Radio Moscow" in quoted.text  # the note, under the quote that matched
+
+
+def test_an_annotation_hit_escapes_the_note_and_the_quote(client_as, english):
+    Segment.objects.filter(witness=english, sid="p1").update(text="The <b>negotiations</b> go on.")
+    annotate(english, "<b>negotiations</b>", "<script>alert('x')</script> **blockade**")
+    page = client_as("reader").get(reverse("editions:search"), {"q": "blockade OR negotiations"})
+    results = page.text.split('id="search-results"')[1]
+    assert "<script>" not in results and "<b>" not in results
+    assert "&lt;b&gt;<mark>negotiations</mark>" in results or "<mark>negotiations</mark>" in results
+
+
+def test_the_category_filter_is_offered_and_applied_by_the_search_page(
+    client_as, edition, english, khrushchev_note
+):
+    annotate(english, "negotiations", "Khrushchev again.", category=category(edition, "omission"))
+    client = client_as("reader")
+    page = client.get(reverse("editions:search"))
+    assert '<option value="historical-context">historical context</option>' in page.text
+    chosen = client.get(
+        reverse("editions:search"), {"q": "Khrushchev", "category": "historical-context"}
+    )
+    assert "1 result" in chosen.text and "Radio Moscow" in chosen.text
+    outsider = client_as("outsider").get(
+        reverse("editions:search"), {"q": "Khrushchev", "category": "historical-context"}
+    )
+    assert "Select a valid choice" in outsider.text
+
+
+def test_an_existing_database_gets_the_annotation_triggers_and_its_annotations_indexed(
+    english, khrushchev_note
+):
+    with connection.cursor() as cursor:
+        for name in ("annotation", "annotation_quote"):
+            for event in ("insert", "update", "delete"):
+                trigger = f"wb_search_{name}_{event}"
+                if connection.vendor == "sqlite":
+                    cursor.execute(f"DROP TRIGGER {trigger}")
+                else:
+                    table = (
+                        "editions_annotation"
+                        if name == "annotation"
+                        else ("editions_annotationtarget")
+                    )
+                    cursor.execute(f"DROP TRIGGER {trigger} ON {table}")
+        if connection.vendor == "sqlite":
+            for table in (search.STEM_TABLE, search.WORD_TABLE):
+                cursor.execute(f"DELETE FROM {table} WHERE (rowid & 7) IN (3, 4)")
+        else:
+            cursor.execute(f"DELETE FROM {search.ENTRY_TABLE} WHERE source IN (3, 4)")
+    assert found("broadcast") == set()
+    assert search.install() == ["annotation", "annotation_quote"]  # as the next migrate does
+    assert note_key(khrushchev_note) in found("broadcast")
+    assert quote_key(khrushchev_note) in found('"next day"')
+
+
+def test_a_note_hit_shows_the_notes_words_without_its_markdown(client_as, khrushchev_note):
+    page = client_as("reader").get(reverse("editions:search"), {"q": "Radio"})
+    hit = page.text.split('class="hit annotation-hit"')[1].split("</li>")[0]
+    assert "Nikita Khrushchev" in hit and "**" not in hit
+    assert "<mark>Radio</mark> Moscow" in hit
+
+
+def test_an_annotation_matching_in_its_note_and_its_quote_is_one_hit_with_both_marked(
+    client_as, english
+):
+    annotate(english, "negotiations", "The *negotiations* in New York.")
+    page = client_as("reader").get(reverse("editions:search"), {"q": "negotiations"})
+    hits = page.text.split('class="hit annotation-hit"')
+    assert len(hits) == 2, "one annotation hit"
+    hit = hits[1].split("</li>")[0]
+    assert '<blockquote class="hit-quote" lang="en"><mark>negotiations</mark></blockquote>' in hit
+    assert "The <mark>negotiations</mark> in New York." in hit
+
+
+def test_plain_text_keeps_the_words_and_drops_the_markup():
+    from editions.markup import plain_text
+
+    assert plain_text("**Khrushchev** & [U Thant](https://un.org)\n\n- one\n- two") == (
+        "Khrushchev & U Thant one two"
+    )
+    assert plain_text("<script>x</script>") == "<script>x</script>"  # words, escaped when shown

@@ -5,13 +5,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from editions.models import Document
+
 from .conftest import sign_in
+from .test_annotations_live import SELECT, _second_user
 from .test_document_pages import FRENCH_ORIGINAL, _open_cvce_document
 
 pytestmark = pytest.mark.browser
 
 LETTER = "Letter from Hervé Alphand to Maurice Couve de Murville"
 TELEGRAM = "Circular Telegram No. 96"
+HEAD = "Head of the Soviet Government"  # how the letter's footnote names Khrushchev
 
 
 def test_the_concordance_shows_the_english_rendering_of_a_word_of_the_added_original(
@@ -49,8 +53,11 @@ def test_the_concordance_shows_the_english_rendering_of_a_word_of_the_added_orig
     expect(page.locator(".segment:target")).to_contain_text("trois ambassadeurs")
 
 
-def test_a_search_for_khrushchev_finds_both_seed_documents(page, live_server, demo, artifacts):
-    sign_in(page, live_server)
+def test_a_search_for_khrushchev_finds_both_seed_documents_and_an_annotation(
+    page, live_server, demo, artifacts
+):
+    _second_user()  # "historian", an annotator of the demo edition
+    sign_in(page, live_server, "historian", "historian-pass-1962")
     page.fill("#site-search", "Khrushchev")
     page.press("#site-search", "Enter")
     hits = page.locator("#search-results .search-hits")
@@ -58,27 +65,42 @@ def test_a_search_for_khrushchev_finds_both_seed_documents(page, live_server, de
     # The CVCE letter never names him: its footnote says "the Head of the Soviet Government".
     expect(hits).not_to_contain_text(LETTER)
 
-    # An editor says so in the letter's summary; the index follows the edit at once.
-    _open_cvce_document(page, live_server)
-    page.get_by_role("link", name="Edit metadata").click()
-    page.fill(
-        "#id_summary",
-        "The footnote's Head of the Soviet Government is Nikita Khrushchev.",
-    )
-    page.get_by_role("button", name="Save").click()
-    expect(page.locator("#metadata")).to_contain_text("Nikita Khrushchev")
+    # An annotator says who that is, in a note on the footnote's words.
+    letter = Document.objects.get(title__startswith=LETTER)
+    page.goto(f"{live_server.url}{letter.get_absolute_url()}")
+    assert page.evaluate(SELECT, HEAD)
+    page.locator("#annotate-bubble").click()
+    page.select_option("#new-annotation-category", label="historical context")
+    page.fill("#new-annotation-body", "That is Nikita **Khrushchev**, Chairman of the Council.")
+    page.get_by_role("button", name="Save the annotation").click()
+    expect(page.locator("#drawer-content .thread")).to_contain_text("Nikita Khrushchev")
 
-    # Live search: typing is enough, no button.
+    # Live search: typing is enough, no button; the index followed the new annotation.
     page.goto(f"{live_server.url}/search/")
     page.locator("#id_q").press_sequentially("Khrushchev", delay=40)
     titles = page.locator("#search-results .hit-title")
-    expect(titles.filter(has_text=LETTER)).to_have_count(1)
     expect(titles.filter(has_text=TELEGRAM).first).to_be_visible()
-    expect(page.locator("#search-results mark").first).to_have_text("Khrushchev")
+    annotation_hit = page.locator("#search-results .annotation-hit")
+    expect(annotation_hit).to_have_count(1)
+    expect(annotation_hit.locator(".hit-title")).to_contain_text(LETTER)
+    expect(annotation_hit.locator(".chip")).to_have_text("historical context")
+    expect(annotation_hit).to_contain_text("annotation by historian")
+    expect(annotation_hit.locator(".hit-quote")).to_have_text(HEAD)
+    expect(annotation_hit.locator(".snippet mark")).to_have_text("Khrushchev")
     assert "q=Khrushchev" in page.url  # the address follows, for the back button and sharing
     page.screenshot(path=artifacts / "search.png", full_page=True)
 
+    # The annotation hit opens the letter at the annotated footnote, its thread open.
+    annotation_hit.locator(".hit-title").click()
+    expect(page.locator("#drawer")).to_be_visible()
+    expect(page.locator("#drawer-content .thread")).to_contain_text("Chairman of the Council")
+    # Still the target once the opened thread has refreshed the text.
+    expect(page.locator(".segment:target")).to_contain_text(HEAD)
+    expect(page.locator(".segment:target mark.anno")).to_have_text(HEAD)
+    page.screenshot(path=artifacts / "search-annotation-hit.png", full_page=False)
+
     # A paragraph hit opens the telegram at that paragraph, highlighted.
+    page.go_back()
     page.locator("#search-results .hit").filter(has_text=TELEGRAM).first.locator(
         ".hit-title"
     ).click()

@@ -134,6 +134,27 @@
     }
   });
 
+  // A link from elsewhere (a search hit) names an annotation: open its thread at once. The
+  // fragment has already scrolled to its paragraph. An annotation the user may not see is a
+  // 404, which htmx does not swap: the drawer stays shut (afterSwap below opens it).
+  function openNamedThread() {
+    const id = new URLSearchParams(window.location.search).get("annotation");
+    if (!config() || !/^[0-9]+$/.test(id || "")) return;
+    const url = config().dataset.threadUrl.replace("/0/", `/${id}/`);
+    htmx.ajax("GET", url, { target: "#drawer-content", swap: "innerHTML" });
+    // The thread's answer refreshes the text (annotations-changed), and the new paragraph
+    // is no longer the :target the address points at: point at it again, once.
+    if (!window.location.hash) return;
+    document.body.addEventListener("htmx:afterSettle", function again(event) {
+      if (event.target.id !== "document-body") return;
+      document.body.removeEventListener("htmx:afterSettle", again);
+      window.location.replace(window.location.hash);
+    });
+  }
+  // A deferred script runs before DOMContentLoaded, on which htmx starts: after it, then.
+  if (document.readyState === "complete") openNamedThread();
+  else document.addEventListener("DOMContentLoaded", openNamedThread);
+
   // A saved annotation ends the form; opening a thread from the panel shows the drawer.
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target.id === "drawer-content") {
