@@ -10,16 +10,36 @@ from .importers.base import ParsedRecord, RecordError
 from .importers.decoding import decode
 from .models import Document, Edition, Membership, Role, WitnessRole
 
+MAX_EQUIVALENTS = 20_000  # characters: some hundreds of groups
+
 
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["title", "slug", "description", "is_public"]
+        fields = ["title", "slug", "description", "is_public", "search_equivalents"]
+        widgets = {"search_equivalents": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["slug"].help_text = gettext_lazy("Left empty, it is made from the title.")
+
+    def clean_search_equivalents(self) -> str:
+        """Every line a group of two spellings or more: a lone one would search for nothing
+        more, and is most likely a missing comma."""
+        text = self.cleaned_data.get("search_equivalents", "")
+        if len(text) > MAX_EQUIVALENTS:
+            raise forms.ValidationError(
+                _("Keep the equivalents under %(n)s characters."), params={"n": MAX_EQUIVALENTS}
+            )
+        for number, line in enumerate(text.splitlines(), start=1):
+            spellings = {s.strip() for s in line.split(",") if s.strip()}
+            if line.strip() and len(spellings) < 2:
+                raise forms.ValidationError(
+                    _("Line %(n)s names one spelling only: separate the spellings with commas."),
+                    params={"n": number},
+                )
+        return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("title", ""))

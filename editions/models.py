@@ -30,6 +30,15 @@ class Edition(models.Model):
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Anyone signed in may read a public edition.")
     )
+    # Read by ``search.equivalence_groups``: the search finds any spelling of a group for any.
+    search_equivalents = models.TextField(
+        _("search equivalents"),
+        blank=True,
+        help_text=_(
+            "Names and terms that search treats as one, across spellings and languages: one "
+            "group per line, separated by commas. For example: Khrushchev, Khrouchtchev"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="editions"

@@ -8,12 +8,13 @@ makes them (``Segment.save()``, ``QuerySet.update()``, bulk creation, re-anchori
 
 PostgreSQL: the table ``editions_search_entry`` with a ``tsvector`` built with the text search
 configuration of the witness's language (``wb_french``, ``wb_english``, ``wb_simple``: the
-built-in ones behind the ``unaccent`` dictionary), a GIN index, ``websearch_to_tsquery``,
-``ts_rank_cd`` and ``ts_headline``. Document metadata and annotation notes are indexed in every
-configuration at once, since a title, a summary or a note may be in either language; a quote
-takes its witness's. Each entry carries its document's and witness's ids, so that a query
-starts from the index whatever it filters on; a trigram index on the text serves the
-concordance's regular expressions.
+built-in ones behind the ``unaccent`` dictionary), a GIN index, a tsquery built from the
+parsed query (``phraseto_tsquery`` for each word or phrase, so that both databases read
+``OR`` and ``-`` alike), ``ts_rank_cd`` and ``ts_headline``. Document metadata and annotation
+notes are indexed in every configuration at once, since a title, a summary or a note may be in
+either language; a quote takes its witness's. Each entry carries its document's and witness's
+ids, so that a query starts from the index whatever it filters on; a trigram index on the text
+serves the concordance's regular expressions.
 
 SQLite: two FTS5 tables, ``editions_search_stem`` (``porter unicode61 remove_diacritics 2``)
 and ``editions_search_word`` (``unicode61 remove_diacritics 2``), with ``bm25``, ``snippet``
@@ -454,6 +455,11 @@ class Clause:
     words: list[str]  # one word, or the words of a quoted phrase
     negated: bool = False
     or_next: bool = False  # joined to the next clause by OR rather than AND
+    text: str = ""  # as typed (``BENCH-00421``), for PostgreSQL's parser; else the words
+
+    @property
+    def phrase(self) -> str:
+        return self.text or " ".join(self.words)
 
 
 _QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -461,7 +467,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def parse_query(text: str) -> list[Clause]:
-    """The query as ``websearch_to_tsquery`` reads it: words, "phrases", OR, -negation."""
+    """Words, "phrases", OR and -negation, as a web search reads them: clauses are AND-ed, and
+    OR joins the clauses on either side of it (``a b OR c d``: a, b or c, d) on both
+    databases."""
     clauses: list[Clause] = []
     for match in _QUERY_TOKEN.finditer(text):
         negated, phrase, bare = match.group(1), match.group(2), match.group(3)
@@ -470,9 +478,10 @@ def parse_query(text: str) -> list[Clause]:
             continue
         if bare is not None:
             negated, bare = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
-        words = _WORD.findall(phrase if phrase is not None else bare)
+        typed = phrase if phrase is not None else bare
+        words = _WORD.findall(typed)
         if words:
-            clauses.append(Clause(words, negated=bool(negated)))
+            clauses.append(Clause(words, negated=bool(negated), text=typed))
     if clauses:
         clauses[-1].or_next = False
     return clauses
@@ -481,6 +490,50 @@ def parse_query(text: str) -> list[Clause]:
 def has_terms(text: str) -> bool:
     """Whether the query asks for something (not only for what to leave out)."""
     return any(not clause.negated for clause in parse_query(text))
+
+
+def equivalence_groups(text: str) -> list[tuple[str, ...]]:
+    """An edition's search equivalents: one group a line, spellings separated by commas."""
+    groups = []
+    for line in text.splitlines():
+        spellings = tuple(dict.fromkeys(s.strip() for s in line.split(",") if s.strip()))
+        if len(spellings) > 1:
+            groups.append(spellings)
+    return groups
+
+
+def _key(words: Sequence[str]) -> str:
+    return " ".join(fold(word) for word in words)
+
+
+def expand(clauses: list[Clause], groups: Sequence[Sequence[str]]) -> list[Clause]:
+    """Each word or phrase that is one spelling of a group becomes all of them: ``Khrushchev``
+    -> ``Khrushchev OR Khrouchtchev``; ``-Khrushchev`` leaves every spelling out."""
+    spellings: dict[str, list[str]] = {}
+    for group in groups:
+        for spelling in group:
+            others = spellings.setdefault(_key(_WORD.findall(spelling)), [])
+            others.extend(s for s in group if s not in others)
+    expanded: list[Clause] = []
+    for clause in clauses:
+        group = spellings.get(_key(clause.words))
+        if not group:
+            expanded.append(clause)
+            continue
+        for n, spelling in enumerate(group):
+            last = n == len(group) - 1
+            or_next = clause.or_next if last or clause.negated else True
+            words = _WORD.findall(spelling)
+            expanded.append(Clause(words, clause.negated, or_next, spelling))
+    return expanded
+
+
+def added_spellings(text: str, groups: Sequence[Sequence[str]]) -> list[str]:
+    """The spellings that ``expand`` adds to what was typed: the page names them."""
+    typed = parse_query(text)
+    asked = {_key(clause.words) for clause in typed}
+    added = [c.phrase for c in expand(typed, groups) if _key(c.words) not in asked]
+    return list(dict.fromkeys(added))
 
 
 @lru_cache(maxsize=65536)
@@ -573,6 +626,8 @@ class Filters:
     document_ids: Sequence[int] = ()
     user_id: int | None = None
     category_ids: Sequence[int] | None = None
+    # Spellings searched as one (``equivalence_groups`` of the editions searched).
+    equivalents: Sequence[Sequence[str]] = ()
 
     @property
     def witness_only(self) -> bool:
@@ -673,12 +728,57 @@ def lang_of(language: str) -> str:
     return base if base in ("fr", "en") else "simple"
 
 
-def _pg_tsquery(lang: str, phrase: bool = False) -> str:
-    """The tsquery of a ``%s`` parameter; metadata ("multi") is matched in every language."""
-    if lang == "multi":
-        return " || ".join(_pg_tsquery(one, phrase) for one in ("simple", "en", "fr"))
-    function = "phraseto_tsquery" if phrase else "websearch_to_tsquery"
-    return f"{function}('{_PG_CONFIG[lang]}', %s)"
+def _pg_tsquery(lang: str) -> str:
+    """The phrase tsquery of a ``%s`` parameter (the concordance's)."""
+    return f"phraseto_tsquery('{_PG_CONFIG[lang]}', %s)"
+
+
+def _pg_clauses_sql(clauses: Sequence[Clause], config: str) -> tuple[str, list]:
+    """The clauses as one tsquery expression, the way ``fts5_query`` reads them: each clause
+    a phrase in PostgreSQL's own parser, OR-groups AND-ed, negations last. Every piece of user
+    text is a parameter, never tsquery syntax."""
+    phrase = f"phraseto_tsquery('{config}', %s)"
+    groups: list[list[str]] = [[]]
+    negations = []
+    for clause in clauses:
+        if clause.negated:
+            negations.append(clause.phrase)
+            continue
+        groups[-1].append(clause.phrase)
+        if not clause.or_next:
+            groups.append([])
+    groups = [group for group in groups if group]
+    parts = ["(" + " || ".join([phrase] * len(group)) + ")" for group in groups]
+    parts += [f"!!{phrase}"] * len(negations)
+    params = [text for group in groups for text in group] + negations
+    return " && ".join(parts) or "''::tsquery", params
+
+
+def _pg_queries(clauses: Sequence[Clause]) -> dict[str, str]:
+    """The query as a tsquery (in its text form) in each configuration, and in all at once
+    ("multi", for metadata and notes): computed once, then passed to the search as values."""
+    columns, params = [], []
+    for lang in ("fr", "en", "simple"):
+        sql, lang_params = _pg_clauses_sql(clauses, _PG_CONFIG[lang])
+        columns.append(f"{sql} AS {lang}")
+        params += lang_params
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT fr::text, en::text, simple::text, (simple || en || fr)::text "
+            f"FROM (SELECT {', '.join(columns)}) q",
+            params,
+        )
+        fr, en, simple, multi = cursor.fetchone()
+    return {"fr": fr, "en": en, "simple": simple, "multi": multi}
+
+
+def _pg_per_lang(queries: dict[str, str]) -> tuple[str, list]:
+    """Each entry's own language's query (metadata and notes: every language's)."""
+    sql = (
+        "CASE x.lang WHEN 'fr' THEN %s::tsquery WHEN 'en' THEN %s::tsquery "
+        "WHEN 'simple' THEN %s::tsquery ELSE %s::tsquery END"
+    )
+    return sql, [queries["fr"], queries["en"], queries["simple"], queries["multi"]]
 
 
 def _pg_filter_sql(filters: Filters, segments_only: bool = False) -> tuple[str, list]:
@@ -724,25 +824,21 @@ def _pg_annotation_sql(filters: Filters) -> tuple[str, list]:
     return sql, params + params
 
 
-def _pg_ranked(text: str, filters: Filters) -> tuple[str, list]:
+def _pg_ranked(clauses: Sequence[Clause], filters: Filters) -> tuple[str, list]:
     """Every entry matching the query in its own language, ranked: one pass of the GIN index.
 
     The index is searched once with the query in every language OR-ed together, then each
     entry is checked against its own language's query (metadata: every language's).
     """
-    any_lang = _pg_tsquery("multi")
-    per_lang = (
-        "CASE x.lang "
-        + " ".join(f"WHEN '{lang}' THEN {_pg_tsquery(lang)}" for lang in ("fr", "en", "simple"))
-        + f" ELSE {any_lang} END"
-    )
-    matching = f"x.vector @@ ({any_lang}) AND x.vector @@ {per_lang}"
+    queries = _pg_queries(clauses)
+    per_lang, per_lang_params = _pg_per_lang(queries)
     where, params = _pg_filter_sql(filters)
     sql = (
         f"SELECT x.source, x.object_id, ts_rank_cd(x.vector, {per_lang}) AS score "
-        f"FROM {ENTRY_TABLE} x WHERE {matching} AND {where}"
+        f"FROM {ENTRY_TABLE} x WHERE x.vector @@ %s::tsquery AND x.vector @@ {per_lang} "
+        f"AND {where}"
     )
-    return sql, [text] * (sql.count("%s") - len(params)) + params
+    return sql, [*per_lang_params, queries["multi"], *per_lang_params, *params]
 
 
 def _sqlite_plans(source: Source, clauses: Sequence[Clause]) -> list[tuple[str, str, str]]:
@@ -756,9 +852,8 @@ def _sqlite_plans(source: Source, clauses: Sequence[Clause]) -> list[tuple[str, 
     ]
 
 
-def _sqlite_ranked(text: str, filters: Filters) -> tuple[str, list]:
+def _sqlite_ranked(clauses: Sequence[Clause], filters: Filters) -> tuple[str, list]:
     branches, params = [], []
-    clauses = parse_query(text)
     for source in SOURCES:
         where, where_params = _filter_sql(filters, source)
         for table, match, lang in _sqlite_plans(source, clauses):
@@ -780,8 +875,9 @@ def search(
     """The best-ranked entries matching ``text``, with highlighted snippets, and their count."""
     if not has_terms(text):
         return [], 0
+    clauses = expand(parse_query(text), filters.equivalents)
     ranked = _pg_ranked if vendor() == "postgresql" else _sqlite_ranked
-    union, params = ranked(text, filters)
+    union, params = ranked(clauses, filters)
     if not union:
         return [], 0
     with default_connection.cursor() as cursor:
@@ -798,7 +894,7 @@ def search(
             cursor.execute(f"SELECT count(*) FROM ({union}) hits", params)
             total = cursor.fetchone()[0]
     keys = [(source, object_id) for source, object_id, _score, _total in rows]
-    snippets = _snippets(text, keys) if keys else {}
+    snippets = _snippets(clauses, keys) if keys else {}
     return [Match(s, o, float(score), snippets.get((s, o), "")) for s, o, score, _t in rows], total
 
 
@@ -806,16 +902,15 @@ _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=2
 _HIGHLIGHT_ALL = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
 
 
-def _snippets(text: str, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
+def _snippets(clauses: Sequence[Clause], keys) -> dict[tuple[int, int], str]:
     """Only for the page shown: making a snippet costs far more than finding a match."""
     if vendor() == "postgresql":
-        return _pg_snippets(text, keys)
-    return _sqlite_snippets(text, keys)
+        return _pg_snippets(clauses, keys)
+    return _sqlite_snippets(clauses, keys)
 
 
-def _pg_snippets(text: str, keys) -> dict[tuple[int, int], str]:
-    langs = ("fr", "en", "simple", "multi")
-    query = "CASE x.lang " + " ".join(f"WHEN '{k}' THEN {_pg_tsquery(k)}" for k in langs) + " END"
+def _pg_snippets(clauses: Sequence[Clause], keys) -> dict[tuple[int, int], str]:
+    query, query_params = _pg_per_lang(_pg_queries(clauses))
     config = "CASE x.lang " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _PG_CONFIG.items())
     values = ", ".join(["(%s::smallint, %s::bigint)"] * len(keys))
     sql = (
@@ -823,14 +918,13 @@ def _pg_snippets(text: str, keys) -> dict[tuple[int, int], str]:
         f"%s) FROM {ENTRY_TABLE} x JOIN (VALUES {values}) AS k(source, object_id) "
         "ON k.source = x.source AND k.object_id = x.object_id"
     )
-    params = [text] * query.count("%s") + [_HEADLINE] + [v for key in keys for v in key]
+    params = [*query_params, _HEADLINE] + [v for key in keys for v in key]
     with default_connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(source, object_id): snippet for source, object_id, snippet in cursor.fetchall()}
 
 
-def _sqlite_snippets(text: str, keys) -> dict[tuple[int, int], str]:
-    clauses = parse_query(text)
+def _sqlite_snippets(clauses: Sequence[Clause], keys) -> dict[tuple[int, int], str]:
     found: dict[tuple[int, int], str] = {}
     rowids = [(object_id << KEY_BITS) | source for source, object_id in keys]
     marks = ", ".join(["%s"] * len(rowids))
@@ -901,7 +995,7 @@ def stemmed_candidates(text: str, filters: Filters, *, limit: int) -> tuple[list
 
 def _pg_stemmed(text: str, filters: Filters, limit: int) -> tuple[list[Candidate], int]:
     lang = lang_of(filters.language)
-    query = _pg_tsquery(lang, phrase=True)
+    query = _pg_tsquery(lang)
     where, params = _pg_filter_sql(filters, segments_only=True)
     # First the kept segments' ids alone, in order: sorting thousands of matches with their
     # text would cost more than the search.
@@ -994,7 +1088,7 @@ def _pg_scan(filters: Filters, literals: list[str], phrase: str, after: tuple):
         where += " AND x.body ILIKE %s ESCAPE '!'"
         params.append(literal)
     if phrase:
-        where += f" AND x.vector @@ {_pg_tsquery(lang_of(filters.language), phrase=True)}"
+        where += f" AND x.vector @@ {_pg_tsquery(lang_of(filters.language))}"
         params.append(phrase)
     order = "coalesce(d.date, '9999-12-31'), d.id, x.witness_id, s.position"
     if after:

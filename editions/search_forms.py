@@ -102,9 +102,12 @@ class SearchForm(FilterForm):
         return list(choices.items())
 
     def filters(self) -> search.Filters:
-        """Also: the user's own private annotations, and the category chosen, in any edition
-        the other filters keep."""
+        """Also: the user's own private annotations, the category chosen, in any edition the
+        other filters keep, and the search equivalents of the editions searched."""
         filters = replace(super().filters(), user_id=self.user.pk)
+        searched = [e for e in self.editions.values() if e.pk in filters.edition_ids]
+        groups = [g for e in searched for g in search.equivalence_groups(e.search_equivalents)]
+        filters = replace(filters, equivalents=groups)
         slug = self.cleaned_data.get("category")
         if not slug:
             return filters

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from editions.management.commands.load_demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USER
-from editions.models import Document, FootnoteRef, Membership, Role, Segment, Witness
+from editions.models import Document, Edition, FootnoteRef, Membership, Role, Segment, Witness
 
 
 def _counts() -> tuple[int, ...]:
@@ -27,6 +27,16 @@ def test_load_demo_imports_both_seeds_with_a_demo_owner_and_is_idempotent(client
     assert FootnoteRef.objects.count() == 8  # 1 in the CVCE letter, 7 in the circular
     assert Membership.objects.get(user__username=DEMO_USER).role == Role.OWNER
     assert client.login(username=DEMO_USER, password=DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_demo_edition_starts_with_search_equivalents_its_owner_may_change():
+    call_command("load_demo", stdout=io.StringIO())
+    edition = Edition.objects.get(slug=DEMO_SLUG)
+    assert "Khrushchev, Khrouchtchev" in edition.search_equivalents
+    Edition.objects.filter(pk=edition.pk).update(search_equivalents="")
+    call_command("load_demo", stdout=io.StringIO())
+    assert Edition.objects.get(pk=edition.pk).search_equivalents == ""  # not put back
 
 
 @pytest.mark.django_db

@@ -691,3 +691,92 @@ def test_plain_text_keeps_the_words_and_drops_the_markup():
         "Khrushchev & U Thant one two"
     )
     assert plain_text("<script>x</script>") == "<script>x</script>"  # words, escaped when shown
+
+
+# --- Search equivalents: one name, several spellings --------------------------------------
+
+
+KHRUSHCHEV = [("Khrushchev", "Khrouchtchev", "Khrushchov")]
+
+
+def test_equivalence_groups_are_lines_of_comma_separated_spellings():
+    text = "Khrushchev, Khrouchtchev , Khrushchov\n\nNATO,OTAN,NATO\nlonely\n"
+    assert search.equivalence_groups(text) == [
+        ("Khrushchev", "Khrouchtchev", "Khrushchov"),
+        ("NATO", "OTAN"),
+    ]
+
+
+def clause_texts(query, groups) -> list[tuple[str, bool, bool]]:
+    return [
+        (c.phrase, c.negated, c.or_next) for c in search.expand(search.parse_query(query), groups)
+    ]
+
+
+def test_a_spelling_becomes_an_alternative_of_every_spelling_of_its_group():
+    assert clause_texts("khrouchtchev Cuba", KHRUSHCHEV) == [
+        ("Khrushchev", False, True),
+        ("Khrouchtchev", False, True),
+        ("Khrushchov", False, False),
+        ("Cuba", False, False),
+    ]
+    # Inside an OR chain, the chain goes on after the group.
+    assert [t for t, _n, o in clause_texts("Castro OR Khrushchev OR Kennedy", KHRUSHCHEV)] == [
+        "Castro",
+        "Khrushchev",
+        "Khrouchtchev",
+        "Khrushchov",
+        "Kennedy",
+    ]
+    assert all(o for _t, _n, o in clause_texts("Castro OR Khrushchev OR Kennedy", KHRUSHCHEV)[:-1])
+
+
+def test_leaving_a_spelling_out_leaves_out_every_spelling():
+    assert clause_texts("Cuba -Khrushchev", KHRUSHCHEV) == [
+        ("Cuba", False, False),
+        ("Khrushchev", True, False),
+        ("Khrouchtchev", True, False),
+        ("Khrushchov", True, False),
+    ]
+
+
+def test_a_phrase_spelling_matches_a_quoted_phrase_and_not_a_word_of_it():
+    groups = [("Soviet Union", "URSS", "Union soviétique")]
+    assert [t for t, _n, _o in clause_texts('"soviet union"', groups)] == [
+        "Soviet Union",
+        "URSS",
+        "Union soviétique",
+    ]
+    assert [t for t, _n, _o in clause_texts("union", groups)] == ["union"]
+
+
+def test_a_search_finds_every_spelling_of_an_equivalence_group(document, english):
+    french = add_witness(document, "fr", "fr", ["Khrouchtchev a répondu le lendemain."])
+    plain = everything()
+    assert found("Khrushchev", plain) == {segment_key(english, "p2")}
+    with_groups = everything(equivalents=KHRUSHCHEV)
+    assert found("Khrushchev", with_groups) == {segment_key(english, "p2"), segment_key(french)}
+    assert found("Khrouchtchev", with_groups) == found("Khrushchev", with_groups)
+    assert found("answered -Khrouchtchev", with_groups) == set()
+
+
+def test_or_joins_the_words_on_either_side_on_both_databases(english):
+    # A web search's reading: Moscow AND (go OR day) AND Khrushchev... finds nothing here,
+    # where PostgreSQL's websearch_to_tsquery would read (Moscow & go) | (day & Khrushchev).
+    assert found("Moscow go OR day Khrushchev") == set()
+    assert found("Khrushchev next OR Moscow") == {segment_key(english, "p2")}
+
+
+def test_the_search_page_uses_the_editions_equivalents_and_names_the_spellings_it_added(
+    client_as, edition, document, english
+):
+    add_witness(document, "fr", "fr", ["Khrouchtchev a répondu le lendemain."])
+    Edition.objects.filter(pk=edition.pk).update(
+        search_equivalents="Khrushchev, Khrouchtchev\nNATO, OTAN"
+    )
+    page = client_as("reader").get(reverse("editions:search"), {"q": "Khrushchev"})
+    assert "2 results" in page.text
+    assert "Also searched, as the edition's search equivalents say: Khrouchtchev" in page.text
+    assert "<mark>Khrouchtchev</mark>" in page.text
+    plain = client_as("reader").get(reverse("editions:search"), {"q": "Moscow"})
+    assert "Also searched" not in plain.text

@@ -165,3 +165,27 @@ def test_the_interface_speaks_french(client_as, document):
     page = client.get(document.get_absolute_url(), headers={"Accept-Language": "fr"}).text
     assert "Éditions" in page
     assert "Se déconnecter" in page
+
+
+def test_an_owner_sets_the_search_equivalents(client_as, edition):
+    url = reverse("editions:edition_edit", args=[edition.slug])
+    data = {"title": edition.title, "slug": edition.slug, "description": ""}
+    equivalents = "  Khrushchev, Khrouchtchev  \r\n\r\nNATO, OTAN\r\n"
+    response = client_as("owner").post(url, {**data, "search_equivalents": equivalents})
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.search_equivalents == "Khrushchev, Khrouchtchev\nNATO, OTAN"
+
+
+def test_a_line_with_one_spelling_is_refused_and_nothing_changes(client_as, edition):
+    url = reverse("editions:edition_edit", args=[edition.slug])
+    data = {
+        "title": "Renamed",
+        "slug": edition.slug,
+        "search_equivalents": "NATO, OTAN\nKhrushchev",
+    }
+    response = client_as("owner").post(url, data)
+    assert response.status_code == 200
+    assert "Line 2 names one spelling only" in response.text
+    edition.refresh_from_db()
+    assert edition.title != "Renamed" and edition.search_equivalents == ""

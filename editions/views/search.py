@@ -167,6 +167,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             offset = (page.number - 1) * HITS_PER_PAGE
             matches, total = search.search(text, filters, offset=offset, limit=HITS_PER_PAGE)
         context.update(query=text, hits=_hits(matches), total=total, page=page)
+        context["also_searched"] = search.added_spellings(text, filters.equivalents)
     template = "editions/search.html#results" if request.htmx else "editions/search.html"
     return render(request, template, context)
 

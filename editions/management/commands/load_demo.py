@@ -17,6 +17,20 @@ DEMO_DESCRIPTION = (
     "1962, vol. II) with their English translations published by the CVCE and by the Wilson "
     "Center Digital Archive."
 )
+# The names and bodies the French texts and their English translations spell differently,
+# so that a search in either language finds both. Two-letter forms (UN, US) are left out:
+# they are French and English words too (*un*, *us*).
+DEMO_EQUIVALENTS = "\n".join(
+    [
+        "Khrushchev, Khrouchtchev",
+        "Dobrynin, Dobrynine",
+        "Mikoyan, Mikoïan",
+        "Soviet Union, USSR, URSS, Union soviétique",
+        "United Nations, Nations unies, ONU",
+        "NATO, OTAN",
+        "Organization of American States, OAS, OEA, Organisation des États américains",
+    ]
+)
 DEMO_USER = "demo"
 DEMO_PASSWORD = "cuba-1962-demo"
 SEED_FILES = ["cvce-alphand-1962-10-26.txt", "wilson-circular-96-1962-11-10.md"]
@@ -42,7 +56,12 @@ class Command(BaseCommand):
     def _edition(self) -> Edition:
         edition, _created = Edition.objects.get_or_create(
             slug=DEMO_SLUG,
-            defaults={"title": DEMO_TITLE, "description": DEMO_DESCRIPTION, "is_public": False},
+            defaults={
+                "title": DEMO_TITLE,
+                "description": DEMO_DESCRIPTION,
+                "is_public": False,
+                "search_equivalents": DEMO_EQUIVALENTS,
+            },
         )
         return edition
 
