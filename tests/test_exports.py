@@ -15,15 +15,24 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from editions.aligning import create_alignment
 from editions.exporters import FORMATS, export_document
 from editions.exporters.bundle import document_bundle, edition_bundle
 from editions.exporters.data import load
 from editions.exporters.html import export_html
 from editions.exporters.tei import TEI_NS, XML_ID
+from editions.importers import parse_record, save_record
+from editions.importers.exchange import parse_exchange
 from editions.models import Document
 from tests.conftest import need_or_skip
 
-from .export_fixtures import PRIVATE_NOTE, annotated_fixture, in_english_fixture, jing  # noqa: F401
+from .export_fixtures import (  # noqa: F401
+    PRIVATE_NOTE,
+    _user,
+    annotated_fixture,
+    in_english_fixture,
+    jing,
+)
 
 BASE = "http://example.org/"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -113,6 +122,64 @@ def test_the_tmx_is_valid_against_the_tmx14_dtd_with_one_unit_per_row(annotated,
     assert header.get("creationtool") == "Translation workbench"
     assert header.get("segtype") == "paragraph" and header.get("srclang") == "fr"
     assert b"<!DOCTYPE tmx SYSTEM" in data
+
+
+FRENCH_PARAGRAPH = (
+    "Après la réunion du 22 octobre, le secrétaire d'État a prié les trois ambassadeurs de "
+    "rester. M. Rusk a souligné que les bases cubaines étaient construites plus vite. "
+    "Partout ailleurs, la situation était calme."
+)
+ENGLISH_PARAGRAPH = (
+    "After the 22 October meeting, the Secretary of State asked the three Ambassadors to "
+    "remain. Mr Rusk stressed that Cuban bases were being built at a faster rate. "
+    "Everywhere else, the situation was calm."
+)
+
+
+def _sentence_memory(document):
+    french, english = (
+        save_record(parse_record(text), edition=document.edition, document=document, **kind)
+        for text, kind in (
+            (FRENCH_PARAGRAPH, {"language": "fr", "role": "original"}),
+            (ENGLISH_PARAGRAPH, {"language": "en", "role": "translation"}),
+        )
+    )
+    create_alignment(document, french, english, _user("editor"))
+    return export_document(document, "tmx-sentences", BASE).data
+
+
+def test_the_sentence_memory_pairs_the_sentences_of_each_row_and_is_valid(document, shared_dir):
+    data = _sentence_memory(document)
+    root = etree.fromstring(data)
+    dtd = etree.DTD(str(shared_dir / "schemas" / "tmx14.dtd"))
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
+    assert root.find("header").get("segtype") == "sentence"
+    pairs = [[seg.text for seg in tu.iter("seg")] for tu in root.findall("body/tu")]
+    assert pairs == [
+        [
+            "Après la réunion du 22 octobre, le secrétaire d'État a prié les trois "
+            "ambassadeurs de rester.",
+            "After the 22 October meeting, the Secretary of State asked the three "
+            "Ambassadors to remain.",
+        ],
+        [
+            "M. Rusk a souligné que les bases cubaines étaient construites plus vite.",
+            "Mr Rusk stressed that Cuban bases were being built at a faster rate.",
+        ],
+        [
+            "Partout ailleurs, la situation était calme.",
+            "Everywhere else, the situation was calm.",
+        ],
+    ]
+    confidences = [float(p.text) for p in root.iter("prop") if p.get("type") == "x-confidence"]
+    assert len(confidences) == 3 and all(0 < c <= 1 for c in confidences)
+
+
+def test_a_sentence_memory_imports_back_as_texts_of_one_sentence_a_segment(document):
+    imported = parse_exchange(_sentence_memory(document), "memory.tmx")
+    texts = [[s.text for s in w.segments] for w in imported.witnesses]
+    assert [len(t) for t in texts] == [3, 3]
+    assert texts[1][2] == "Everywhere else, the situation was calm."
 
 
 def test_the_json_ld_collection_passes_the_w3c_tests_and_matches_the_protocol(

@@ -56,6 +56,14 @@ FORMATS: dict[str, Format] = {
             "tmx.export_tmx",
         ),
         Format(
+            "tmx-sentences",
+            _("TMX 1.4b by sentence"),
+            _("A translation memory of aligned sentences, found within each aligned row."),
+            ".sentences.tmx",
+            "application/x-tmx+xml",
+            "tmx.export_tmx_sentences",
+        ),
+        Format(
             "jsonld",
             _("Web Annotation JSON-LD"),
             _("The annotations as a W3C annotation collection."),
