@@ -5,9 +5,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .importers import parse_record
+from .importers import parse_record, read_text
 from .importers.base import ParsedRecord, RecordError
-from .importers.decoding import decode
 from .models import Document, Edition, Membership, Role, WitnessRole
 
 MAX_EQUIVALENTS = 20_000  # characters: some hundreds of groups
@@ -140,7 +139,7 @@ class ImportForm(forms.Form):
         except RecordError as exc:
             raise forms.ValidationError(str(exc)) from exc
         cleaned["record"] = record
-        cleaned["decoded_text"] = record_source_text(data)
+        cleaned["decoded_text"] = record_source_text(data, cleaned.get("filename") or "")
         return cleaned
 
     @property
@@ -148,11 +147,12 @@ class ImportForm(forms.Form):
         return self.cleaned_data["record"]
 
 
-def record_source_text(data: bytes | str) -> str:
-    """The text the preview sends back on save (already checked by ``parse_record``)."""
+def record_source_text(data: bytes | str, filename: str = "") -> str:
+    """The text the preview sends back on save (already checked by ``parse_record``): a
+    Word file's as read, so saving reads what the preview showed."""
     if isinstance(data, str):
         return data
-    text, _warnings = decode(data)
+    text, _warnings = read_text(data, filename)
     return text
 
 

@@ -136,7 +136,8 @@ def test_it_refuses_a_file_of_only_blank_space(data):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "scan.png", "PNG"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "telegram.pdf", "PDF"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "telegram.docx", "DOCX"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "telegram.odt", "ODT"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "census.xlsx", "XLSX"),
         (b"PK\x03\x04\x14\x00\x06\x00", "archive", "ZIP"),
     ],
 )

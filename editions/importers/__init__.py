@@ -19,11 +19,12 @@ from .detect import detect_format
 from .plaintext import parse_text
 from .safexml import refuse_exchange_file
 from .wilson import parse_wilson
+from .word import docx_text, is_docx, looks_like_docx
 
 if TYPE_CHECKING:
     from .store import save_record
 
-__all__ = ["PARSERS", "ParsedRecord", "RecordError", "parse_record", "save_record"]
+__all__ = ["PARSERS", "ParsedRecord", "RecordError", "parse_record", "read_text", "save_record"]
 
 PARSERS: dict[str, Callable[[str], ParsedRecord]] = {
     "cvce": parse_cvce,
@@ -41,7 +42,7 @@ def parse_record(
     data: bytes | str, filename: str = "", *, max_bytes: int | None = None
 ) -> ParsedRecord:
     """Decode, detect the format, parse. Raises ``RecordError`` on input it cannot use."""
-    text, warnings = decode(data, filename, max_bytes=max_bytes)
+    text, warnings = read_text(data, filename, max_bytes=max_bytes)
     refuse_exchange_file(text)
     record = PARSERS[detect_format(text)](text)
     if not record.body:
@@ -50,6 +51,17 @@ def parse_record(
     known = set(record.warnings)
     record.warnings += [w for w in note_link_warnings(record.segments) if w not in known]
     return record
+
+
+def read_text(
+    data: bytes | str, filename: str = "", *, max_bytes: int | None = None
+) -> tuple[str, list[str]]:
+    """The record's text and the warnings about how it was read: bytes decoded, or a Word
+    file (DOCX) read as Markdown-like text (``word.docx_text``). ``RecordError`` when it
+    cannot be read."""
+    if is_docx(data) or looks_like_docx(data, filename):
+        data = docx_text(data, max_bytes=max_bytes)
+    return decode(data, filename, max_bytes=max_bytes)
 
 
 def _no_paragraphs(record: ParsedRecord) -> str:

@@ -110,7 +110,7 @@ def _refuse_binary(data: bytes, filename: str) -> None:
         raise RecordError(
             _(
                 "This looks like a binary file (%(kind)s?), not a text record. Save or export "
-                "it as plain text (UTF-8) and import that file."
+                "it as plain text (UTF-8) or as a Word document (DOCX) and import that file."
             )
             % {"kind": kind}
         )

@@ -1,5 +1,6 @@
 """A user signs in, reads the demo documents, adds a French original, imports a record."""
 
+import docx
 import pytest
 from playwright.sync_api import expect
 
@@ -56,6 +57,27 @@ def test_a_user_adds_the_french_original_and_reads_both_columns(page, live_serve
     page.set_viewport_size({"width": 390, "height": 844})
     expect(columns.nth(1)).to_be_visible()
     page.screenshot(path=artifacts / "document-page-390.png", full_page=True)
+
+
+def test_a_user_adds_the_french_original_as_a_word_file(page, live_server, demo, tmp_path):
+    word = docx.Document()
+    word.add_heading("Télégramme", level=1)
+    for text in FRENCH_ORIGINAL.strip().split("\n\n"):
+        word.add_paragraph(text)
+    path = tmp_path / "original-alphand.docx"
+    word.save(path)
+    _open_cvce_document(page, live_server)
+    page.get_by_role("link", name="Add a witness").click()
+    page.set_input_files("#id_file", str(path))
+    page.select_option("#id_role", "original")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview")).to_contain_text("4 segments")
+    expect(page.locator("#preview")).to_contain_text("Après la réunion du 22 octobre")
+    page.get_by_role("button", name="Save this witness").click()
+    french = page.locator("section.witness").nth(0)
+    expect(french).to_have_attribute("lang", "fr")
+    expect(french.locator("h3")).to_have_text("Télégramme")
+    expect(french).to_contain_text("M. Rusk a souligné")
 
 
 def test_a_user_imports_a_record_through_the_upload_form(
