@@ -29,6 +29,19 @@ from .models import (
 
 # Below this confidence an unconfirmed row is marked for review.
 LOW_CONFIDENCE = 0.5
+# A row with this many units on a side is rare in a translation and most often rows the
+# aligner could not tell apart (an abridged text, say): marked for review, however sure it is.
+WIDE_ROW = 3
+
+
+def doubtful(confirmed: bool, confidence: float | None, widest: int) -> bool:
+    """Whether an unconfirmed row is marked for review: the aligner was unsure of it, or it
+    holds ``WIDE_ROW`` units or more on a side. A row made by hand has no confidence."""
+    if confirmed:
+        return False
+    return (confidence is not None and confidence < LOW_CONFIDENCE) or widest >= WIDE_ROW
+
+
 # Operations that undo and redo step over: the first alignment is the starting point.
 NOT_UNDOABLE = {"align", "undo", "redo"}
 

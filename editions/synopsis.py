@@ -8,7 +8,7 @@ facing visible gaps, so nothing is ever silently shifted.
 
 from dataclasses import dataclass, field
 
-from .aligning import LOW_CONFIDENCE
+from .aligning import doubtful
 from .models import Alignment, Segment, Witness
 
 
@@ -21,9 +21,7 @@ class SynopsisRow:
 
     @property
     def low(self) -> bool:
-        return (
-            not self.confirmed and self.confidence is not None and self.confidence < LOW_CONFIDENCE
-        )
+        return doubtful(self.confirmed, self.confidence, max(map(len, self.cells), default=0))
 
 
 @dataclass

@@ -186,3 +186,39 @@ def test_every_alignment_change_is_published_to_live_readers(client_as, pair):
     _operate(client, Alignment.objects.get(), "confirm", row=0)
     kinds = list(Event.objects.filter(document=document).values_list("kind", flat=True))
     assert kinds == ["alignment-changed", "alignment-changed"]
+
+
+def test_a_row_is_doubtful_when_unsure_or_wide_and_never_once_confirmed():
+    from editions.aligning import doubtful
+
+    assert doubtful(False, 0.3, 1)
+    assert not doubtful(False, 0.9, 2)
+    assert doubtful(False, 0.99, 3)  # three units on a side: worth a look however sure
+    assert not doubtful(False, None, 1)  # made by hand
+    assert not doubtful(True, 0.1, 4)
+
+
+def test_a_wide_row_is_marked_for_review_in_the_editor_and_the_synopsis(client_as, pair):
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    _operate(client, alignment, "merge", row=0)
+    _operate(client, alignment, "merge", row=0)  # one row: 3 French and 4 English paragraphs
+    _operate(client, alignment, "undo")  # back to one merge: p1-p2 with p1-p3
+    alignment.refresh_from_db()
+    editor = client.get(alignment.get_absolute_url()).text
+    assert 'id="row-0" data-row="0" data-review="1" data-confirmed="0"' in editor
+    rows = rows_of(alignment)
+    assert (rows[0].source, rows[0].target, rows[0].confidence) == (
+        ("p1", "p2"),
+        ("p1", "p2", "p3"),
+        None,  # made by hand, yet three units on a side
+    )
+    assert rows[1].confidence < 0.5  # the aligner was unsure of the last row: two to review
+    assert "2 to review" in editor
+    synopsis = client.get(document.get_absolute_url()).text
+    assert 'class="srow low' in synopsis
+    _operate(client, alignment, "confirm", row=0)
+    editor = client.get(alignment.get_absolute_url()).text
+    assert 'data-review="0" data-confirmed="1"' in editor

@@ -18,6 +18,7 @@ from ..aligning import (
     StaleAlignment,
     change,
     create_alignment,
+    doubtful,
     realign_from,
     redo,
     undo,
@@ -83,7 +84,8 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
     }
     rows = []
     for n, row in enumerate(alignment.rows.select_related("updated_by")):
-        low = row.status != "confirmed" and (row.confidence or 0) < LOW_CONFIDENCE
+        widest = max(len(row.source_sids), len(row.target_sids))
+        low = doubtful(row.status == "confirmed", row.confidence, widest)
         rows.append(
             {
                 "n": n,
@@ -94,7 +96,10 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
             }
         )
     undo_stack, redo_stack = undo_redo_stacks(alignment)
+    # Where "Next to review" leads: a doubtful row first, else one not yet confirmed.
     review = next((r["n"] for r in rows if r["low"]), None)
+    if review is None:
+        review = next((r["n"] for r in rows if r["row"].status != "confirmed"), None)
     return {
         "edition": edition,
         "document": document,

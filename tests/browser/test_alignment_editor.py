@@ -44,7 +44,12 @@ def test_an_editor_aligns_corrects_confirms_realigns_and_undoes(page, live_serve
     page.keyboard.press("c")
     expect(page.locator("#row-0")).to_have_class(re.compile(r"\bconfirmed\b"))
 
+    # Jump to the next row to review: the first one not confirmed yet.
+    page.keyboard.press("n")
+    expect(page.locator("#row-1")).to_have_class(re.compile(r"\bselected\b"))
+
     # Merge the second row with the third with the keyboard, then undo it.
+    page.keyboard.press("k")
     page.keyboard.press("j")
     expect(page.locator("#row-1")).to_have_class(re.compile(r"\bselected\b"))
     before_merge = rows_of(alignment)
