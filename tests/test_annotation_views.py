@@ -173,6 +173,23 @@ def test_the_panel_filters_and_lists_orphans(client_as, segment):
     assert "Unanchored" in client.get(panel).text
 
 
+def test_the_panel_filters_by_tag_and_keeps_every_author_and_tag_on_offer(client_as, segment):
+    people = _made_by("annotator", segment, body="people", tags=["people", "Élysée"])
+    places = _made_by("editor", segment, body="places", tags=["places"])
+    private = _made_by("editor", segment, body="mine", tags=["secret-tag"], visibility="private")
+    panel = _url(segment.witness.document, "annotation_panel")
+    client = client_as("reader")
+    page = client.get(panel, {"tag": "Élysée"}).text
+    assert f'data-annotation="{people.pk}"' in page
+    assert f'data-annotation="{places.pk}"' not in page
+    assert '<option value="places" >#places</option>' in page  # still on offer
+    assert '<option value="editor" >editor</option>' in page
+    assert "secret-tag" not in page and f'data-annotation="{private.pk}"' not in page
+    only_people = client.get(panel, {"author": "annotator"}).text
+    assert '<option value="editor" >editor</option>' in only_people
+    assert '<span class="tag">#Élysée</span>' in only_people
+
+
 def test_an_orphan_is_reattached_by_selecting_new_text(client_as, segment):
     annotation = _made_by("annotator", segment)
     target = annotation.targets.get()

@@ -215,12 +215,16 @@ def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
     return _thread_response(request, edition, role, document, target.annotation)
 
 
+# The side panel lists the newest annotations first, this many at most.
+MAX_LISTED = 200
+
+
 def annotation_filters(request: HttpRequest) -> dict[str, str]:
-    keys = ("category", "author", "status", "witness", "mine")
+    keys = ("category", "author", "status", "witness", "tag", "mine")
     return {k: request.GET.get(k, "") for k in keys}
 
 
-def filtered_annotations(request: HttpRequest, document: Document):
+def filtered_annotations(request: HttpRequest, document: Document) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
     queryset = (
@@ -243,7 +247,19 @@ def filtered_annotations(request: HttpRequest, document: Document):
         queryset = queryset.filter(
             Q(body__icontains=mention) | Q(replies__body__icontains=mention)
         ).distinct()
-    return queryset, wanted
+    if wanted["tag"]:
+        # Tags are a JSON list, which SQLite cannot look into: compared here, on ids and tags.
+        tagged = [pk for pk, tags in queryset.values_list("pk", "tags") if wanted["tag"] in tags]
+        queryset = queryset.filter(pk__in=tagged)
+    return list(queryset[:MAX_LISTED]), wanted
+
+
+def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[str]]:
+    """Every author and tag of the annotations the reader may see, whatever the filters."""
+    visible = visible_annotations(request.user, document)
+    authors = visible.exclude(author=None).values_list("author__username", flat=True)
+    tags = {tag for tags in visible.values_list("tags", flat=True) for tag in tags or []}
+    return {"authors": sorted(set(authors)), "tags": sorted(tags, key=str.casefold)}
 
 
 @require_GET
@@ -257,13 +273,13 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     context = {
         "edition": edition,
         "document": document,
-        "annotations": annotations[:200],
+        "annotations": annotations,
         "orphans": orphans,
         "filters": wanted,
         "categories": edition.categories.all(),
-        "authors": sorted({a.author.get_username() for a in annotations if a.author}),
         "witnesses": document.witnesses.all(),
         "can": Abilities(role),
+        **_filter_choices(request, document),
     }
     return render(request, "editions/annotation_panel.html", context)
 
