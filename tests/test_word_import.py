@@ -1,7 +1,9 @@
 """Word files (DOCX) imported as records: paragraphs, headings, footnotes, tracked changes,
 and damaged or hostile files refused with a reason."""
 
+import contextlib
 import io
+import random
 import zipfile
 
 import docx
@@ -204,3 +206,41 @@ def test_an_editor_uploads_a_word_file_previews_it_and_saves_it(client_as, editi
         "footnote",
     ]
     assert witness.segments.get(kind="paragraph").footnote_refs.get().note.text == "Dean Rusk."
+
+
+def test_damaged_compressed_text_is_refused_as_damaged():
+    data = bytearray(word_file(paragraph(run("Un texte assez long. " * 50))))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename)  # the deflated stream
+    data[start : start + 4] = b"\xff\xff\xff\xff"  # an invalid block type for zlib
+    with pytest.raises(RecordError, match="damaged or incomplete"):
+        parse_record(bytes(data), "telegramme.docx")
+
+
+def test_a_garbled_word_file_gets_a_message_never_a_crash():
+    """Bytes changed, cut or repeated at random (seeded): ZIP headers, offsets, compressed
+    data and XML all go wrong in turn. Each attempt ends in a record or a RecordError."""
+    word = docx.Document()
+    word.add_heading("Télégramme", level=1)
+    word.add_paragraph(
+        "Après la réunion du 22 octobre, le secrétaire d'État a prié les ambassadeurs."
+    )
+    buffer = io.BytesIO()
+    word.save(buffer)
+    original = buffer.getvalue()
+    chance = random.Random(1962)
+    for _attempt in range(300):
+        data = bytearray(original)
+        for _change in range(chance.randint(1, 4)):
+            at = chance.randrange(len(data))
+            kind = chance.random()
+            if kind < 0.5:
+                data[at] = chance.randrange(256)
+            elif kind < 0.8:
+                del data[at : at + chance.randint(1, 64)]
+            else:
+                source = chance.randrange(len(data))
+                data[at:at] = data[source : source + chance.randint(1, 64)]
+        with contextlib.suppress(RecordError):
+            parse_record(bytes(data), "garbled.docx")

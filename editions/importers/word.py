@@ -17,6 +17,7 @@ and their uncompressed sizes are checked before they are inflated: a ZIP bomb is
 
 import io
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -31,6 +32,20 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 # Uncompressed XML is many times the size of its text: the parts may be this much larger
 # than the import limit, no more.
 XML_PER_TEXT = 20
+# What a damaged or hostile ZIP makes the zipfile module raise: bad headers, offsets or sizes
+# (BadZipFile, ValueError, OSError, EOFError), damaged data (zlib.error), encrypted members
+# (RuntimeError), unknown compression methods (NotImplementedError). All mean "damaged".
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    KeyError,
+    EOFError,
+    ValueError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 
 def is_docx(data: bytes | str) -> bool:
@@ -39,7 +54,7 @@ def is_docx(data: bytes | str) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return DOCUMENT in archive.namelist()
-    except zipfile.BadZipFile:
+    except ZIP_ERRORS:
         return False
 
 
@@ -83,7 +98,9 @@ def _read_parts(data: bytes, max_bytes: int | None) -> dict[str, bytes]:
                     _("This ZIP file holds no Word document (word/document.xml is missing).")
                 )
             return {info.filename: _inflate(archive, info, limit) for info in wanted}
-    except (zipfile.BadZipFile, KeyError, EOFError, zipfile.LargeZipFile) as exc:
+    except RecordError:
+        raise
+    except ZIP_ERRORS as exc:
         raise RecordError(
             _("This Word file cannot be opened: it is damaged or incomplete.")
         ) from exc
