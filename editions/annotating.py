@@ -86,6 +86,14 @@ def _check_span(document: Document, span: Span) -> None:
         raise AnnotationError(_("Select some text to annotate."))
 
 
+def _check_text(*texts: str) -> None:
+    """User text that the database can store: PostgreSQL refuses the NUL character."""
+    if any("\x00" in text for text in texts):
+        raise AnnotationError(
+            _("The text contains a NUL character (U+0000), which cannot be stored: remove it.")
+        )
+
+
 def create_annotation(
     *,
     user,
@@ -98,6 +106,7 @@ def create_annotation(
 ) -> Annotation:
     if not spans:
         raise AnnotationError(_("Select some text to annotate."))
+    _check_text(body, *(tags or []))
     for span in spans:
         _check_span(document, span)
     if category is not None and category.edition_id != document.edition_id:
@@ -151,6 +160,7 @@ def update_annotation(
     visibility: str,
 ) -> Annotation:
     """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``)."""
+    _check_text(body, *tags)
     with transaction.atomic():
         updated = Annotation.objects.filter(pk=annotation.pk, version=version).update(
             body=body,
@@ -187,6 +197,7 @@ def delete_annotation(annotation: Annotation) -> None:
 def add_reply(annotation: Annotation, user, body: str) -> Reply:
     if not body.strip():
         raise AnnotationError(_("Write a reply first."))
+    _check_text(body)
     with transaction.atomic():
         reply = Reply.objects.create(
             annotation=annotation,

@@ -131,6 +131,19 @@ def test_a_stale_edit_gets_409_and_both_versions(client_as, segment):
     assert annotation.body == "Theirs"
 
 
+def test_an_edit_the_database_cannot_store_keeps_what_was_typed(client_as, segment):
+    annotation = _made_by("annotator", segment, body="Original")
+    url = _url(segment.witness.document, "annotation_edit", annotation.pk)
+    response = client_as("annotator").post(
+        url, {"body": "Better\x00", "tags": "people, usa", "version": 1}
+    )
+    assert response.status_code == 400 and "NUL character" in response.text
+    assert ">Better\x00</textarea>" in response.text and 'value="people, usa"' in response.text
+    assert "Someone else saved" not in response.text
+    annotation.refresh_from_db()
+    assert annotation.body == "Original"
+
+
 def test_threads_take_replies_and_resolve_and_reopen(client_as, segment):
     annotation = _made_by("annotator", segment)
     document = segment.witness.document
@@ -149,6 +162,16 @@ def test_readers_cannot_reply(client_as, segment):
     annotation = _made_by("annotator", segment)
     url = _url(segment.witness.document, "reply_create", annotation.pk)
     assert client_as("reader").post(url, {"body": "Hi"}).status_code == 403
+
+
+def test_an_empty_reply_is_explained_in_the_thread(client_as, segment):
+    annotation = _made_by("annotator", segment)
+    url = _url(segment.witness.document, "reply_create", annotation.pk)
+    response = client_as("editor").post(url, {"body": "   "}, headers={"HX-Request": "true"})
+    assert response.status_code == 400  # swapped by htmx (see htmx-config in base.html)
+    assert (
+        "Write a reply first." in response.text and f'id="thread-{annotation.pk}"' in response.text
+    )
 
 
 def test_delete_by_author_or_owner_only(client_as, segment):
@@ -188,6 +211,24 @@ def test_the_panel_filters_by_tag_and_keeps_every_author_and_tag_on_offer(client
     only_people = client.get(panel, {"author": "annotator"}).text
     assert '<option value="editor" >editor</option>' in only_people
     assert '<span class="tag">#Élysée</span>' in only_people
+
+
+def test_a_nul_character_is_refused_with_a_message_and_nothing_saved(client_as, segment):
+    # PostgreSQL cannot store U+0000: the note, its tags and replies are checked first.
+    response = _post_annotation(client_as("annotator"), segment, body="Dean\x00Rusk")
+    assert response.status_code == 400 and "NUL character" in response.text
+    response = _post_annotation(client_as("annotator"), segment, tags="usa, bad\x00tag")
+    assert response.status_code == 400 and not Annotation.objects.exists()
+    annotation = _made_by("annotator", segment)
+    document = segment.witness.document
+    reply = client_as("editor").post(
+        _url(document, "reply_create", annotation.pk),
+        {"body": "Yes\x00"},
+        headers={"HX-Request": "true"},
+    )
+    assert reply.status_code == 400 and not annotation.replies.exists()
+    assert '<p class="error" role="alert">' in reply.text and "NUL character" in reply.text
+    assert ">Yes\x00</textarea>" in reply.text  # what was typed, kept to correct
 
 
 def test_an_orphan_is_reattached_by_selecting_new_text(client_as, segment):

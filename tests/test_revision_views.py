@@ -207,6 +207,17 @@ def test_an_original_cannot_be_revised(client_as, document):
     assert not Witness.objects.filter(role=WitnessRole.REVISION).exists()
 
 
+@pytest.mark.parametrize("label", ["a\x00b", "x" * 201])
+def test_a_revision_label_the_database_cannot_store_is_refused(client_as, document, label):
+    response = client_as("editor").post(
+        url("revision_create", document, "cvce-en"), {"label": label}
+    )
+    assert response.status_code == 302
+    assert not Witness.objects.filter(role=WitnessRole.REVISION).exists()
+    page = client_as("editor").get(response.url).text
+    assert "Give the revision a shorter label, in plain text." in page
+
+
 def test_the_admin_shows_revisions_read_only(client, document):
     from django.contrib.auth import get_user_model
 

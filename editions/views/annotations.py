@@ -146,9 +146,12 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
     try:
         version = int(request.POST.get("version", "0"))
         annotation = update_annotation(annotation, version, **mine)
+    except AnnotationError as exc:  # the text as typed comes back, with the reason
+        extra = {"editing": 1, "typed": mine, "edit_error": str(exc)}
+        return _thread_response(request, edition, role, document, annotation, 400, extra)
     except (StaleAnnotation, ValueError):
         annotation.refresh_from_db()
-        extra = {"editing": 1, "conflict": mine}
+        extra = {"editing": 1, "conflict": True, "typed": mine}
         return _thread_response(request, edition, role, document, annotation, 409, extra)
     if not request.htmx:
         return redirect(annotation)
@@ -187,10 +190,16 @@ def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
     edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
+    body = request.POST.get("body", "")
     try:
-        add_reply(annotation, request.user, request.POST.get("body", ""))
+        add_reply(annotation, request.user, body)
     except AnnotationError as exc:
-        messages.error(request, str(exc))
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return redirect(annotation)
+        # The thread again, the reason above the reply as it was typed: nothing is lost.
+        extra = {"reply_error": str(exc), "reply_text": body}
+        return _thread_response(request, edition, role, document, annotation, 400, extra)
     if not request.htmx:
         return redirect(annotation)
     return _thread_response(request, edition, role, document, annotation)

@@ -232,6 +232,9 @@ def witness_history(
     return render(request, "editions/witness_history.html", context)
 
 
+LABEL_MAX = Witness._meta.get_field("label").max_length
+
+
 @require_POST
 @login_required
 def revision_create(
@@ -241,7 +244,11 @@ def revision_create(
     if witness.role == WitnessRole.ORIGINAL:
         messages.error(request, _("Only a translation or a revision can be revised."))
         return redirect_after_post(request, document.get_absolute_url())
-    revision = create_revision_witness(witness, label=request.POST.get("label", ""))
+    label = request.POST.get("label", "")
+    if len(label) > LABEL_MAX or "\x00" in label:
+        messages.error(request, _("Give the revision a shorter label, in plain text."))
+        return redirect_after_post(request, document.get_absolute_url())
+    revision = create_revision_witness(witness, label=label)
     messages.success(
         request,
         _("Created %(label)s: correct its text, then compare it with %(parent)s.")
