@@ -134,6 +134,8 @@ def parse_annotation(data: Any, witness: Witness) -> dict:
     """From posted JSON-LD: the spans (segment, selectors), body, category name, tags."""
     if not isinstance(data, dict) or "target" not in data:
         raise ProtocolError("An annotation needs a target.")
+    if _holds_nul(data):  # "\u0000" in JSON: no database field can take it (PostgreSQL)
+        raise ProtocolError("The annotation contains a NUL character (U+0000).")
     targets = data["target"] if isinstance(data["target"], list) else [data["target"]]
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
@@ -149,6 +151,16 @@ def parse_annotation(data: Any, witness: Witness) -> dict:
         else:
             parsed["body"] = body["value"]
     return parsed
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _parse_target(target: Any, witness: Witness) -> tuple[Segment, list[dict]]:

@@ -71,6 +71,34 @@ def test_an_annotation_posted_to_the_container_is_created_with_its_location(clie
     assert annotation.category.slug == "historical-context"
 
 
+@pytest.mark.parametrize("where", ["source", "category", "selector"])
+def test_a_nul_character_anywhere_in_a_posted_annotation_is_a_400(client_as, witness, where):
+    nul = "\x00"
+    body = {
+        "type": "Annotation",
+        "body": [
+            {"type": "TextualBody", "value": "Note", "purpose": "commenting"},
+            {
+                "type": "TextualBody",
+                "value": f"history{nul}" if where == "category" else "history",
+                "purpose": "classifying",
+            },
+        ],
+        "target": {
+            "source": f"http://testserver/x#{witness.slug}-p1{nul if where == 'source' else ''}",
+            "selector": {
+                "type": "TextQuoteSelector",
+                "exact": f"Rusk{nul}" if where == "selector" else "Rusk",
+            },
+        },
+    }
+    response = client_as("annotator").post(
+        _container(witness), json.dumps(body), content_type=MEDIA
+    )
+    assert response.status_code == 400 and not Annotation.objects.exists()
+    assert "NUL character" in response.text
+
+
 def test_readers_may_not_post(client_as, witness):
     response = client_as("reader").post(_container(witness), "{}", content_type=MEDIA)
     assert response.status_code == 403
