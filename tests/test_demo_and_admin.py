@@ -101,3 +101,12 @@ def test_a_production_deployment_needs_its_own_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
         env_str("SECRET_KEY")
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch):
+    from workbench.settings import env_str
+
+    monkeypatch.setenv("DATABASE_URL", "")
+    assert env_str("DATABASE_URL", "sqlite:///demo.sqlite3") == "sqlite:///demo.sqlite3"
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env_str("DATABASE_URL")
