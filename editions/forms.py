@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from .importers import parse_record, read_text
 from .importers.base import ParsedRecord, RecordError
 from .models import Document, Edition, Membership, Role, WitnessRole
+from .search import line_spellings
 
 MAX_EQUIVALENTS = 20_000  # characters: some hundreds of groups
 
@@ -32,8 +33,7 @@ class EditionForm(forms.ModelForm):
                 _("Keep the equivalents under %(n)s characters."), params={"n": MAX_EQUIVALENTS}
             )
         for number, line in enumerate(text.splitlines(), start=1):
-            spellings = {s.strip() for s in line.split(",") if s.strip()}
-            if line.strip() and len(spellings) < 2:
+            if line.strip() and len(line_spellings(line)) < 2:
                 raise forms.ValidationError(
                     _("Line %(n)s names one spelling only: separate the spellings with commas."),
                     params={"n": number},

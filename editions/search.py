@@ -492,14 +492,15 @@ def has_terms(text: str) -> bool:
     return any(not clause.negated for clause in parse_query(text))
 
 
+def line_spellings(line: str) -> tuple[str, ...]:
+    """The distinct spellings of one line of equivalents, separated by commas."""
+    return tuple(dict.fromkeys(s.strip() for s in line.split(",") if s.strip()))
+
+
 def equivalence_groups(text: str) -> list[tuple[str, ...]]:
     """An edition's search equivalents: one group a line, spellings separated by commas."""
-    groups = []
-    for line in text.splitlines():
-        spellings = tuple(dict.fromkeys(s.strip() for s in line.split(",") if s.strip()))
-        if len(spellings) > 1:
-            groups.append(spellings)
-    return groups
+    groups = [line_spellings(line) for line in text.splitlines()]
+    return [group for group in groups if len(group) > 1]
 
 
 def _key(words: Sequence[str]) -> str:
@@ -824,13 +825,13 @@ def _pg_annotation_sql(filters: Filters) -> tuple[str, list]:
     return sql, params + params
 
 
-def _pg_ranked(clauses: Sequence[Clause], filters: Filters) -> tuple[str, list]:
+def _pg_ranked(queries: dict[str, str], filters: Filters) -> tuple[str, list]:
     """Every entry matching the query in its own language, ranked: one pass of the GIN index.
 
     The index is searched once with the query in every language OR-ed together, then each
     entry is checked against its own language's query (metadata: every language's).
+    ``queries`` are ``_pg_queries``'s.
     """
-    queries = _pg_queries(clauses)
     per_lang, per_lang_params = _pg_per_lang(queries)
     where, params = _pg_filter_sql(filters)
     sql = (
@@ -876,8 +877,13 @@ def search(
     if not has_terms(text):
         return [], 0
     clauses = expand(parse_query(text), filters.equivalents)
-    ranked = _pg_ranked if vendor() == "postgresql" else _sqlite_ranked
-    union, params = ranked(clauses, filters)
+    # The query as each database takes it, made once for the matches and the snippets.
+    if vendor() == "postgresql":
+        query: dict[str, str] | Sequence[Clause] = _pg_queries(clauses)
+        union, params = _pg_ranked(query, filters)
+    else:
+        query = clauses
+        union, params = _sqlite_ranked(clauses, filters)
     if not union:
         return [], 0
     with default_connection.cursor() as cursor:
@@ -894,7 +900,7 @@ def search(
             cursor.execute(f"SELECT count(*) FROM ({union}) hits", params)
             total = cursor.fetchone()[0]
     keys = [(source, object_id) for source, object_id, _score, _total in rows]
-    snippets = _snippets(clauses, keys) if keys else {}
+    snippets = _snippets(query, keys) if keys else {}
     return [Match(s, o, float(score), snippets.get((s, o), "")) for s, o, score, _t in rows], total
 
 
@@ -902,15 +908,15 @@ _HEADLINE = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=2
 _HIGHLIGHT_ALL = f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"
 
 
-def _snippets(clauses: Sequence[Clause], keys) -> dict[tuple[int, int], str]:
+def _snippets(query, keys) -> dict[tuple[int, int], str]:
     """Only for the page shown: making a snippet costs far more than finding a match."""
     if vendor() == "postgresql":
-        return _pg_snippets(clauses, keys)
-    return _sqlite_snippets(clauses, keys)
+        return _pg_snippets(query, keys)
+    return _sqlite_snippets(query, keys)
 
 
-def _pg_snippets(clauses: Sequence[Clause], keys) -> dict[tuple[int, int], str]:
-    query, query_params = _pg_per_lang(_pg_queries(clauses))
+def _pg_snippets(queries: dict[str, str], keys) -> dict[tuple[int, int], str]:
+    query, query_params = _pg_per_lang(queries)
     config = "CASE x.lang " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _PG_CONFIG.items())
     values = ", ".join(["(%s::smallint, %s::bigint)"] * len(keys))
     sql = (
