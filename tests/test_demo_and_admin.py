@@ -1,8 +1,15 @@
 """The demo commands, the admin, and the settings helpers."""
 
 import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -46,6 +53,51 @@ def test_the_demo_command_prepares_the_database_and_prints_the_url_and_login():
     assert "http://127.0.0.1:8000/" in out.getvalue()
     assert f"{DEMO_USER} / password: {DEMO_PASSWORD}" in out.getvalue()
     assert Document.objects.count() == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_stopping_the_demo_with_sigterm_stops_its_worker_too(tmp_path):
+    """As `kill`, a service manager or a container stop would: not only Ctrl+C."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    demo = subprocess.Popen(
+        [sys.executable, "manage.py", "demo", "--port", str(_free_port())],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    worker = None
+    try:
+        for line in demo.stdout:
+            if found := re.search(r"Background worker started \(process (\d+)\)", line):
+                worker = int(found[1])
+            if "Uvicorn running" in line:
+                break
+        assert worker is not None and _alive(worker)
+        demo.send_signal(signal.SIGTERM)
+        rest = demo.communicate(timeout=60)[0]
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        if worker is not None and _alive(worker):  # left behind: the failure, not the cleanup
+            os.kill(worker, signal.SIGKILL)
+            pytest.fail("the worker outlived the demo")
+    assert "Background worker stopped." in rest
+    assert not _alive(worker)
 
 
 ADMIN_MODELS = ["edition", "membership", "document", "witness", "segment", "footnoteref"]

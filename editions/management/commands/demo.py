@@ -1,6 +1,7 @@
 """Run the demo: migrate, load the seed edition, print the URL and the login, serve (uvicorn),
 with the background worker (``db_worker``, which runs whole-edition exports) beside it."""
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         if no_serve:
             return
         worker = self._start_worker()
+        # uvicorn stops gracefully on SIGTERM, then raises the signal again with the handler
+        # it found: the default one would end this process before ``finally`` stops the
+        # worker, leaving it running. Exiting normally lets ``finally`` run.
+        signal.signal(signal.SIGTERM, lambda *_signal: sys.exit(0))
         try:
             # ASGI, as deployed: live updates stream as server-sent events.
             uvicorn.run("workbench.asgi:application", host=host, port=int(port), log_level="info")
