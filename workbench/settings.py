@@ -160,12 +160,26 @@ STORAGES = {
 
 # Word diffs are cached per pair of segment versions (editions.comparison): one comparison of
 # a 200-row document holds a few hundred entries, more than the local-memory default of 300.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+# With more than one web process (uvicorn --workers, several containers) the cache must be
+# shared, or each process renders and invalidates on its own: REDIS_URL selects Django's Redis
+# backend. Without it (the demo, the tests) each process keeps its own local-memory cache.
+REDIS_URL = os.environ.get("REDIS_URL") or None
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several deployments (or helpers) may share one Redis: keep their keys apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "workbench"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
