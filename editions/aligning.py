@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .alignment import Bead, align
+from .alignment.aligner import Progress
 from .alignment.rows import Row, RowError, check_complete
 from .events import publish
 from .models import (
@@ -78,7 +79,12 @@ def from_snapshot(data: Sequence[dict]) -> list[Row]:
     return [Row(tuple(d["s"]), tuple(d["t"]), d["c"], d["ok"]) for d in data]
 
 
-def automatic_rows(source: Witness, target: Witness, keep: Sequence[Row] = ()) -> list[Row]:
+def automatic_rows(
+    source: Witness,
+    target: Witness,
+    keep: Sequence[Row] = (),
+    progress: Progress | None = None,
+) -> list[Row]:
     """Align the two witnesses' texts, keeping the rows in ``keep`` exactly as they are."""
     sources, targets = alignable_segments(source), alignable_segments(target)
     s_index = {seg.sid: n for n, seg in enumerate(sources)}
@@ -93,6 +99,7 @@ def automatic_rows(source: Witness, target: Witness, keep: Sequence[Row] = ()) -
         src_lang=source.language,
         tgt_lang=target.language,
         constraints=constraints,
+        progress=progress,
     )
     kept = {(r.source, r.target): r for r in keep}
     rows = []
@@ -106,13 +113,20 @@ def automatic_rows(source: Witness, target: Witness, keep: Sequence[Row] = ()) -
     return rows
 
 
-@transaction.atomic
-def create_alignment(document: Document, source: Witness, target: Witness, user) -> Alignment:
+def check_alignable(document: Document, source: Witness, target: Witness) -> None:
+    """Refuse (RowError, with the reason) a pair that cannot be aligned anew."""
     if source.pk == target.pk or {source.document_id, target.document_id} != {document.pk}:
         raise RowError(_("Choose two different witnesses of this document."))
     if Alignment.objects.filter(source=source, target=target).exists():
         raise RowError(_("These two witnesses are already aligned."))
-    rows = automatic_rows(source, target)
+
+
+@transaction.atomic
+def create_alignment(
+    document: Document, source: Witness, target: Witness, user, progress: Progress | None = None
+) -> Alignment:
+    check_alignable(document, source, target)
+    rows = automatic_rows(source, target, progress=progress)
     alignment = Alignment.objects.create(
         document=document, source=source, target=target, created_by=user
     )
@@ -214,7 +228,9 @@ def undo_redo_stacks(
     """Replay the history: what undo would undo next (last), what redo would redo next."""
     undo: list[AlignmentChange] = []
     redo: list[AlignmentChange] = []
-    for entry in alignment.changes.order_by("pk"):
+    # Only the operations are needed: each entry's snapshots hold every row of the alignment
+    # twice, megabytes over a long history of a book.
+    for entry in alignment.changes.order_by("pk").only("pk", "operation"):
         if entry.operation == "undo" and undo:
             redo.append(undo.pop())
         elif entry.operation == "redo" and redo:

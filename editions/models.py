@@ -404,3 +404,4 @@ from .annotation_models import (  # noqa: E402, F401
     Reply,
 )
 from .export_models import ExportJob  # noqa: E402, F401
+from .job_models import AlignmentJob  # noqa: E402, F401

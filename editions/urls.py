@@ -38,6 +38,11 @@ urlpatterns = [
         name="alignment_create",
     ),
     path(
+        "e/<slug:slug>/d/<slug:doc_slug>/alignments/jobs/<int:job_id>/",
+        alignments.alignment_job,
+        name="alignment_job",
+    ),
+    path(
         "e/<slug:slug>/d/<slug:doc_slug>/alignments/<int:alignment_id>/",
         alignments.alignment_editor,
         name="alignment_editor",

@@ -13,7 +13,7 @@ Confirmed beads (`constraints`) are kept as they are: the units between two of t
 confirmed beads themselves.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .anchors import tokens
@@ -82,6 +82,10 @@ class Settings:
     semantic_weight: float = 4.0  # nats between a bead at the chance and the aligned cosine
 
 
+# Told (steps done, steps in all) after each pass over each stretch: a book takes seconds.
+Progress = Callable[[int, int], None]
+
+
 @dataclass
 class Alignment:
     beads: list[Bead]
@@ -136,6 +140,7 @@ def align(
     tgt_lang: str = "en",
     constraints: Sequence[Bead] | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> list[Bead]:
     """Align two sequences of units; every unit appears in exactly one bead, in order.
 
@@ -144,7 +149,13 @@ def align(
     languages are recorded for callers' sake: the method learns what it needs from the texts.
     """
     return align_with_stats(
-        src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, constraints=constraints, settings=settings
+        src,
+        tgt,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        constraints=constraints,
+        settings=settings,
+        progress=progress,
     ).beads
 
 
@@ -156,13 +167,16 @@ def align_with_stats(
     tgt_lang: str = "en",
     constraints: Sequence[Bead] | None = None,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> Alignment:
     """`align`, also returning how much searching it took (`SearchStats`)."""
     settings = settings or Settings()
     plan = _plan(list(constraints or ()), len(src), len(tgt))
     stretches = [part for part in plan if isinstance(part, _Stretch)]
     confirmed = [part for part in plan if isinstance(part, Bead)]
-    stats = _align_stretches(_Texts.of(src, tgt, settings), stretches, confirmed, settings)
+    stats = _align_stretches(
+        _Texts.of(src, tgt, settings), stretches, confirmed, settings, _Steps(progress, stretches)
+    )
     beads: list[Bead] = []
     for part in plan:
         beads.extend(_stretch_beads(part) if isinstance(part, _Stretch) else [part])
@@ -264,8 +278,25 @@ def _chance(matchers: list[LexicalMatcher]) -> list[int]:
     return _pooled([matcher.chance_counts(share) for matcher in matchers])
 
 
+class _Steps:
+    """Counts the passes over stretches as they end, for a `Progress` callback."""
+
+    def __init__(self, progress: Progress | None, stretches: list[_Stretch]) -> None:
+        self.progress, self.done, self.total = progress, 0, 2 * len(stretches)
+
+    def step(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
 def _first_pass(
-    texts: _Texts, stretches: list[_Stretch], links: Links, settings: Settings, stats: SearchStats
+    texts: _Texts,
+    stretches: list[_Stretch],
+    links: Links,
+    settings: Settings,
+    stats: SearchStats,
+    steps: _Steps,
 ) -> None:
     """Spelling anchors weighed by a prior aligned match rate, coarse to fine."""
     matchers = [_matcher(texts, stretch, links) for stretch in stretches]
@@ -276,6 +307,7 @@ def _first_pass(
             scorer, stats, margin=settings.margin, full_search_cells=settings.full_search_cells
         )
         stretch.paths.append(path)
+        steps.step()
 
 
 def _lexical_pass(
@@ -284,6 +316,7 @@ def _lexical_pass(
     links: Links,
     settings: Settings,
     stats: SearchStats,
+    steps: _Steps,
     *,
     last: bool,
 ) -> None:
@@ -299,6 +332,7 @@ def _lexical_pass(
         stretch.paths.append(path)
         if last:
             stretch.confidences = posteriors(lattice, path, settings.temperature)
+        steps.step()
 
 
 def _semantics(
@@ -326,14 +360,19 @@ def _global_beads(stretches: list[_Stretch], confirmed: list[Bead]) -> list[tupl
 
 
 def _align_stretches(
-    texts: _Texts, stretches: list[_Stretch], confirmed: list[Bead], settings: Settings
+    texts: _Texts,
+    stretches: list[_Stretch],
+    confirmed: list[Bead],
+    settings: Settings,
+    steps: _Steps | None = None,
 ) -> SearchStats:
     stats = SearchStats()
     spelling = spelling_links(
         {t for unit in texts.src_tokens for t in unit},
         {t for unit in texts.tgt_tokens for t in unit},
     )
-    _first_pass(texts, stretches, spelling, settings, stats)
+    steps = steps or _Steps(None, stretches)
+    _first_pass(texts, stretches, spelling, settings, stats, steps)
     beads = _global_beads(stretches, confirmed)
     learned = learned_links(texts.src_tokens, texts.tgt_tokens, beads)
     texts.length_model = texts.length_model.refit(
@@ -341,7 +380,8 @@ def _align_stretches(
         for src, tgt in beads
         if len(src) == 1 == len(tgt)
     )
-    _lexical_pass(texts, stretches, merge_links(spelling, learned), settings, stats, last=True)
+    links = merge_links(spelling, learned)
+    _lexical_pass(texts, stretches, links, settings, stats, steps, last=True)
     return stats
 
 

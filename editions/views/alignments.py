@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ..align_jobs import refresh, runs_in_background, start_alignment
 from ..aligning import (
     LOW_CONFIDENCE,
     StaleAlignment,
@@ -26,6 +28,7 @@ from ..aligning import (
 )
 from ..alignment import rows as ops
 from ..alignment.rows import Row, RowError
+from ..job_models import AlignmentJob
 from ..models import Alignment, Role, Witness
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
@@ -45,12 +48,38 @@ def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
         messages.error(request, _("Choose two witnesses of this document."))
         return redirect_after_post(request, document.get_absolute_url())
     try:
+        if runs_in_background(source, target):
+            job = start_alignment(document, source, target, request.user)
+            return redirect_after_post(request, job.get_absolute_url())
         alignment = create_alignment(document, source, target, request.user)
     except (RowError, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect_after_post(request, document.get_absolute_url())
     messages.success(request, _("Aligned automatically. Review the marked rows."))
     return redirect_after_post(request, alignment.get_absolute_url())
+
+
+@require_GET
+@login_required
+def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -> HttpResponse:
+    """A background alignment's progress: the page, or (htmx) the part that it polls."""
+    edition, _role = edition_for(request, slug, needs=Role.EDITOR)
+    document = document_or_404(edition, doc_slug)
+    job = refresh(
+        get_object_or_404(
+            AlignmentJob.objects.select_related("source", "target"), pk=job_id, document=document
+        )
+    )
+    context = {"edition": edition, "document": document, "job": job}
+    if not request.htmx:
+        return render(request, "editions/alignment_job.html", context)
+    response = render(request, "editions/alignment_job.html#job", context)
+    if job.alignment_id:
+        # Done: the poll takes the reader on to the editor (the part shows the link too).
+        response["HX-Redirect"] = reverse(
+            "editions:alignment_editor", args=[edition.slug, document.slug, job.alignment_id]
+        )
+    return response
 
 
 def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
@@ -111,7 +140,7 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
         "low_count": sum(1 for r in rows if r["low"]),
         "can_undo": bool(undo_stack),
         "can_redo": bool(redo_stack),
-        "history": alignment.changes.select_related("user")[:100],
+        "history": alignment.changes.select_related("user").defer("before", "after")[:100],
         "can": Abilities(role),
         "low_threshold": LOW_CONFIDENCE,
     }
