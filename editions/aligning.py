@@ -56,15 +56,20 @@ def alignable_segments(witness: Witness) -> list[Segment]:
     return list(witness.segments.exclude(kind=SegmentKind.FOOTNOTE).order_by("position"))
 
 
+def alignable_sids(witness: Witness) -> list[str]:
+    """The ids of ``alignable_segments``, without their texts."""
+    segments = witness.segments.exclude(kind=SegmentKind.FOOTNOTE).order_by("position")
+    return list(segments.values_list("sid", flat=True))
+
+
 def rows_of(alignment: Alignment) -> list[Row]:
+    # Plain tuples, not model instances: a book's alignment has thousands of rows.
+    stored = alignment.rows.order_by("position").values_list(
+        "source_sids", "target_sids", "confidence", "status"
+    )
     return [
-        Row(
-            tuple(r.source_sids),
-            tuple(r.target_sids),
-            r.confidence,
-            r.status == RowStatus.CONFIRMED,
-        )
-        for r in alignment.rows.order_by("position")
+        Row(tuple(source), tuple(target), confidence, status == RowStatus.CONFIRMED)
+        for source, target, confidence, status in stored
     ]
 
 
@@ -161,12 +166,8 @@ def change(
         alignment.refresh_from_db()
         before = rows_of(alignment)
         after = edit(before)
-        check_complete(
-            after,
-            [s.sid for s in alignable_segments(alignment.source)],
-            [s.sid for s in alignable_segments(alignment.target)],
-        )
-        _write_rows(alignment, after, user)
+        check_complete(after, alignable_sids(alignment.source), alignable_sids(alignment.target))
+        _write_rows(alignment, after, user, before)
         AlignmentChange.objects.create(
             alignment=alignment,
             user=user,
@@ -180,15 +181,28 @@ def change(
     return alignment
 
 
-def _write_rows(alignment: Alignment, rows: Sequence[Row], user) -> None:
-    """Replace the rows; a row that did not change keeps who last changed it."""
+def _write_rows(
+    alignment: Alignment, rows: Sequence[Row], user, before: Sequence[Row] | None = None
+) -> None:
+    """Store ``rows``; given the rows ``before``, rewrite only the stretch between them that
+    changed (an edit touches a row or two of a book's thousands). A row rewritten as it was
+    keeps who last changed it."""
+    start, old_end, new_end = _changed_stretch(before, rows) if before is not None else (0, -1, -1)
+    stale = alignment.rows.all()
+    if old_end >= 0:
+        stale = stale.filter(position__gte=start, position__lt=old_end)
     previous = {
-        (tuple(r.source_sids), tuple(r.target_sids), r.status, r.confidence): r
-        for r in alignment.rows.all()
+        (tuple(r.source_sids), tuple(r.target_sids), r.status, r.confidence): r for r in stale
     }
-    alignment.rows.all().delete()
+    stale.delete()
+    if old_end >= 0 and new_end != old_end:
+        # The rows after the stretch keep their content and move up or down as a block.
+        alignment.rows.filter(position__gte=old_end).update(
+            position=F("position") + (new_end - old_end)
+        )
     new_rows = []
-    for position, row in enumerate(rows):
+    for position in range(start, new_end if new_end >= 0 else len(rows)):
+        row = rows[position]
         status = RowStatus.CONFIRMED if row.confirmed else RowStatus.AUTOMATIC
         old = previous.get((row.source, row.target, status, row.confidence))
         new_rows.append(
@@ -203,6 +217,18 @@ def _write_rows(alignment: Alignment, rows: Sequence[Row], user) -> None:
             )
         )
     AlignmentRow.objects.bulk_create(new_rows)
+
+
+def _changed_stretch(before: Sequence[Row], after: Sequence[Row]) -> tuple[int, int, int]:
+    """(start, end in ``before``, end in ``after``): the rows outside are the same in both."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    old_end, new_end = len(before), len(after)
+    while old_end > start and new_end > start and before[old_end - 1] == after[new_end - 1]:
+        old_end -= 1
+        new_end -= 1
+    return start, old_end, new_end
 
 
 def realign_from(alignment: Alignment, version: int, user, index: int) -> Alignment:
