@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from .aligning import check_alignable, create_alignment
+from .aligning import StaleAlignment, check_alignable, create_alignment, realign_from
 from .alignment.rows import RowError
 from .export_models import JobStatus
 from .job_models import AlignmentJob
-from .models import Document, Witness
+from .models import Alignment, Document, Witness
 
 # Units (headings and paragraphs, both texts together) above which the aligner runs in the
 # worker: 1,000 units align in about a second on one core, a request's fair share.
@@ -56,6 +56,29 @@ def start_alignment(document: Document, source: Witness, target: Witness, user) 
     return job
 
 
+def start_realignment(alignment: Alignment, version: int, user, row: int) -> AlignmentJob:
+    """Queue re-aligning ``alignment`` from ``row`` on, if it is still at ``version`` then."""
+    pending = AlignmentJob.objects.filter(
+        alignment=alignment, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    )
+    if pending.exists():
+        raise RowError(_("This alignment is already being re-aligned."))
+    job = AlignmentJob.objects.create(
+        document=alignment.document,
+        source=alignment.source,
+        target=alignment.target,
+        requested_by=user,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        alignment=alignment,
+        from_row=row,
+        version=version,
+    )
+    result = run_alignment.enqueue(job.pk)
+    AlignmentJob.objects.filter(pk=job.pk).update(task_id=result.id)
+    job.task_id = result.id
+    return job
+
+
 @task()
 def run_alignment(job_id: int) -> int:
     """Align the job's two witnesses; returns the number of rows."""
@@ -71,9 +94,11 @@ def run_alignment(job_id: int) -> int:
 
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
-            alignment = create_alignment(
-                job.document, job.source, job.target, job.requested_by, progress=progress
-            )
+            alignment = _align(job, progress)
+    except StaleAlignment:
+        message = _("Someone else changed this alignment meanwhile: it was not re-aligned.")
+        jobs.update(status=JobStatus.FAILED, message=message, finished_at=timezone.now())
+        return 0
     except Exception as exc:
         jobs.update(status=JobStatus.FAILED, message=str(exc)[:500], finished_at=timezone.now())
         if isinstance(exc, RowError | ValueError):
@@ -83,6 +108,15 @@ def run_alignment(job_id: int) -> int:
         status=JobStatus.DONE, alignment=alignment, done=F("total"), finished_at=timezone.now()
     )
     return alignment.rows.count()
+
+
+def _align(job: AlignmentJob, progress) -> Alignment:
+    if job.from_row is None:
+        return create_alignment(
+            job.document, job.source, job.target, job.requested_by, progress=progress
+        )
+    alignment = Alignment.objects.select_related("source", "target").get(pk=job.alignment_id)
+    return realign_from(alignment, job.version, job.requested_by, job.from_row, progress)
 
 
 def refresh(job: AlignmentJob) -> AlignmentJob:

@@ -231,12 +231,14 @@ def _changed_stretch(before: Sequence[Row], after: Sequence[Row]) -> tuple[int, 
     return start, old_end, new_end
 
 
-def realign_from(alignment: Alignment, version: int, user, index: int) -> Alignment:
+def realign_from(
+    alignment: Alignment, version: int, user, index: int, progress: Progress | None = None
+) -> Alignment:
     """Re-run the aligner from row ``index`` on; rows before it and confirmed rows stay."""
 
     def edit(rows: list[Row]) -> list[Row]:
         keep = [row for n, row in enumerate(rows) if n < index or row.confirmed]
-        return automatic_rows(alignment.source, alignment.target, keep)
+        return automatic_rows(alignment.source, alignment.target, keep, progress)
 
     return change(
         alignment,

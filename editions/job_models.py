@@ -29,9 +29,13 @@ class AlignmentJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)  # why it failed
     task_id = models.CharField(max_length=64, blank=True)
+    # The alignment made; for a re-alignment, the one re-aligned from row ``from_row`` on,
+    # as it stood at ``version``.
     alignment = models.ForeignKey(
         Alignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    from_row = models.PositiveIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -107,3 +107,52 @@ def test_only_editors_start_or_follow_a_background_alignment(client_as, pair, lo
     assert client_as(role).get(_job_url(job)).status_code in (403, 404)
     assert _create(client_as(role), document, french, english).status_code in (403, 404)
     assert AlignmentJob.objects.count() == 1
+
+
+def _operate_realign(client, alignment, row):
+    document = alignment.document
+    url = reverse(
+        "editions:alignment_operate", args=[document.edition.slug, document.slug, alignment.pk]
+    )
+    data = {"op": "realign", "row": row, "version": alignment.version}
+    return client.post(url, data, headers={"HX-Request": "true"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_re_aligning_long_texts_goes_to_the_worker_too(client_as, pair):  # noqa: F811
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    align_jobs.BACKGROUND_UNITS, saved = 2, align_jobs.BACKGROUND_UNITS
+    try:
+        fragment = _operate_realign(client, alignment, 1).content.decode()
+    finally:
+        align_jobs.BACKGROUND_UNITS = saved
+    job = AlignmentJob.objects.get()
+    assert "Re-aligning from row 2 in the background." in fragment
+    assert f'href="{_job_url(job)}"' in fragment
+    assert (job.alignment, job.from_row, job.version) == (alignment, 1, alignment.version)
+    assert "Re-aligning from row 2 on" in client.get(_job_url(job)).content.decode()
+    poll = client.get(_job_url(job), headers={"HX-Request": "true"})
+    assert "HX-Redirect" not in poll  # not done yet: no leaving for the editor
+    run_worker_once()
+    job.refresh_from_db()
+    alignment.refresh_from_db()
+    assert job.status == JobStatus.DONE and alignment.version == 2
+    assert alignment.changes.latest("pk").operation == "realign"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_re_alignment_of_a_page_someone_changed_since_is_refused(client_as, pair):  # noqa: F811
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    job = align_jobs.start_realignment(alignment, alignment.version, None, 1)
+    Alignment.objects.filter(pk=alignment.pk).update(version=5)  # another edit meanwhile
+    run_worker_once()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.message.startswith("Someone else changed this alignment meanwhile")
+    assert alignment.changes.count() == 1  # only the first alignment

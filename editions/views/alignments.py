@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..align_jobs import refresh, runs_in_background, start_alignment
+from ..align_jobs import refresh, runs_in_background, start_alignment, start_realignment
 from ..aligning import (
     LOW_CONFIDENCE,
     StaleAlignment,
@@ -28,6 +29,7 @@ from ..aligning import (
 )
 from ..alignment import rows as ops
 from ..alignment.rows import Row, RowError
+from ..export_models import JobStatus
 from ..job_models import AlignmentJob
 from ..models import Alignment, Role, Witness
 from ..permissions import Abilities, edition_for
@@ -74,7 +76,7 @@ def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -
     if not request.htmx:
         return render(request, "editions/alignment_job.html", context)
     response = render(request, "editions/alignment_job.html#job", context)
-    if job.alignment_id:
+    if job.status == JobStatus.DONE and job.alignment_id:
         # Done: the poll takes the reader on to the editor (the part shows the link too).
         response["HX-Redirect"] = reverse(
             "editions:alignment_editor", args=[edition.slug, document.slug, job.alignment_id]
@@ -245,6 +247,18 @@ def _apply(request: HttpRequest, alignment: Alignment, op: str, row: int, versio
         redo(alignment, version, user)
         return row
     if op == "realign":
+        if runs_in_background(alignment.source, alignment.target):
+            job = start_realignment(alignment, version, user, row)
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Re-aligning from row %(row)s in the background.") % {"row": row + 1},
+                    job.get_absolute_url(),
+                    _("Follow its progress"),
+                ),
+            )
+            return row
         realign_from(alignment, version, user, row)
         return row
     edit, summary, focus = _row_edit(op, request.POST, row)
