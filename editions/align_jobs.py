@@ -58,6 +58,8 @@ def start_alignment(document: Document, source: Witness, target: Witness, user) 
 
 def start_realignment(alignment: Alignment, version: int, user, row: int) -> AlignmentJob:
     """Queue re-aligning ``alignment`` from ``row`` on, if it is still at ``version`` then."""
+    if not Alignment.objects.filter(pk=alignment.pk, version=version).exists():
+        raise StaleAlignment  # the page is out of date: refused now, not in the worker
     pending = AlignmentJob.objects.filter(
         alignment=alignment, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     )

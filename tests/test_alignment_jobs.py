@@ -156,3 +156,14 @@ def test_a_re_alignment_of_a_page_someone_changed_since_is_refused(client_as, pa
     assert job.status == JobStatus.FAILED
     assert job.message.startswith("Someone else changed this alignment meanwhile")
     assert alignment.changes.count() == 1  # only the first alignment
+
+
+def test_a_re_alignment_posted_from_an_old_page_is_refused_at_once(client_as, pair, long_texts):  # noqa: F811
+    document, french, english = pair
+    from editions.aligning import create_alignment
+
+    alignment = create_alignment(document, french, english, None)
+    Alignment.objects.filter(pk=alignment.pk).update(version=3)  # someone edited it since
+    fragment = _operate_realign(client_as("editor"), alignment, 1)
+    assert "Someone else changed this alignment meanwhile" in fragment.content.decode()
+    assert not AlignmentJob.objects.exists()
