@@ -31,6 +31,9 @@ urlpatterns = [
     ),
     path("e/<slug:slug>/import/", imports.import_record, name="import_record"),
     path("e/<slug:slug>/d/<slug:doc_slug>/", documents.document_detail, name="document_detail"),
+    path("e/<slug:slug>/d/<slug:doc_slug>/rows/", documents.document_rows, name="document_rows"),
+    path("e/<slug:slug>/d/<slug:doc_slug>/print/", documents.document_print, name="document_print"),
+    path("e/<slug:slug>/d/<slug:doc_slug>/find/", documents.document_find, name="document_find"),
     path("e/<slug:slug>/d/<slug:doc_slug>/edit/", documents.document_edit, name="document_edit"),
     path(
         "e/<slug:slug>/d/<slug:doc_slug>/alignments/new/",

@@ -104,3 +104,11 @@ def english_interface():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: database ids are reused between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -418,15 +418,15 @@ def test_problems_are_explained(client_as, crisis):
 def test_the_document_page_shows_the_variation_map(client_as, crisis):
     document = crisis[0]
     page = client_as("reader").get(document.get_absolute_url()).text
-    assert page.count('href="#srow-') >= 3 + 3  # the strip's cells and the row numbers
-    assert 'class="variation-map"' in page
+    assert page.count('class="vmark v-') == 3  # a mark in the gutter of each row
+    assert 'class="plain variation-bands"' in page  # the whole document's map, a navigator
     assert "mean distance between its translations (en) taken two by two" in page
-    assert page.count('class="distance"') == 9  # three rows, three translations each
+    assert page.count('class="distance v-') == 9  # three rows, three translations each
 
 
 def test_the_document_page_explains_why_there_is_no_variation_map(client_as, crisis):
     document, french, martin, cvce, other = crisis
     Alignment.objects.filter(target__in=[cvce, other]).delete()
     page = client_as("reader").get(document.get_absolute_url()).text
-    assert 'class="variation-map"' not in page
+    assert "variation-bands" not in page and "vmark" not in page
     assert "needs at least two translations in one language" in page

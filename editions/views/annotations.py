@@ -239,7 +239,9 @@ def filtered_annotations(request: HttpRequest, document: Document) -> tuple[list
     queryset = (
         visible_annotations(request.user, document)
         .select_related("category", "author")
-        .prefetch_related(Prefetch("targets", AnnotationTarget.objects.select_related("witness")))
+        .prefetch_related(
+            Prefetch("targets", AnnotationTarget.objects.select_related("witness", "segment"))
+        )
         .annotate(reply_count=Count("replies", distinct=True))
         .order_by("-pk")
     )
@@ -260,7 +262,15 @@ def filtered_annotations(request: HttpRequest, document: Document) -> tuple[list
         # Tags are a JSON list, which SQLite cannot look into: compared here, on ids and tags.
         tagged = [pk for pk, tags in queryset.values_list("pk", "tags") if wanted["tag"] in tags]
         queryset = queryset.filter(pk__in=tagged)
-    return list(queryset[:MAX_LISTED]), wanted
+    return _known_place(list(queryset[:MAX_LISTED]), document), wanted
+
+
+def _known_place(annotations: list, document: Document) -> list:
+    """Give each annotation its document and edition, so that its URL costs no query."""
+    for annotation in annotations:
+        annotation.document = document
+        annotation.edition = document.edition
+    return annotations
 
 
 def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[str]]:
@@ -276,9 +286,12 @@ def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[
 def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = _document(request, slug, doc_slug, Role.READER)
     annotations, wanted = filtered_annotations(request, document)
-    orphans = AnnotationTarget.objects.filter(
-        annotation__in=visible_annotations(request.user, document), start__isnull=True
-    ).select_related("annotation", "witness")
+    orphans = list(
+        AnnotationTarget.objects.filter(
+            annotation__in=visible_annotations(request.user, document), start__isnull=True
+        ).select_related("annotation", "witness")
+    )
+    _known_place([target.annotation for target in orphans], document)
     context = {
         "edition": edition,
         "document": document,

@@ -1,96 +1,189 @@
-"""A document's page (its witnesses side by side, or the synopsis) and its metadata form."""
+"""A document's page (its witnesses in aligned rows, brought in by pages), and its metadata form."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..annotating import ensure_categories, visible_annotations
-from ..annotation_models import AnnotationTarget
-from ..comparison import variation_map
+from ..annotating import ensure_categories
+from ..docpage import (
+    PAGE_ROWS,
+    document_layout,
+    ordered_witnesses,
+    render_window,
+    variation_bands,
+    window_start,
+)
 from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
-from ..models import Document, FootnoteRef, Role, Segment, Witness
+from ..models import Document, Role, Segment, Witness
 from ..permissions import Abilities, edition_for
-from ..synopsis import build_synopsis
 from .common import document_or_404, redirect_after_post
 
+# A live refresh re-reads the rows the reader has loaded, this many at most.
+MAX_REFRESH_ROWS = 400
 
-def _witnesses_with_text(document: Document) -> list[Witness]:
-    """Witnesses, original first, each with its segments and footnote links prefetched."""
-    refs = FootnoteRef.objects.select_related("note", "note__witness")
-    segments = Segment.objects.select_related("witness").prefetch_related(
-        Prefetch("footnote_refs", queryset=refs),
-        Prefetch("called_from", queryset=FootnoteRef.objects.select_related("segment")),
-    )
-    witnesses = document.witnesses.prefetch_related(
-        Prefetch("segments", queryset=segments.order_by("position"))
-    ).select_related("revision_of")
-    return sorted(witnesses, key=lambda w: (w.role != "original", w.pk))
+
+def _shown_witnesses(request: HttpRequest, witnesses: list[Witness]) -> list[Witness]:
+    """The witnesses the reader chose (``?w=slug,slug``, in that order), else all of them."""
+    by_slug = {w.slug: w for w in witnesses}
+    wanted = [s for value in request.GET.getlist("w") for s in value.split(",")]
+    chosen = [by_slug[s] for s in wanted if s in by_slug]
+    return list(dict.fromkeys(chosen)) or witnesses
+
+
+def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
+    """What every view of the document's text needs: access checked, layout, chosen columns."""
+    edition, role = edition_for(request, slug)
+    document = document_or_404(edition, doc_slug)
+    witnesses = ordered_witnesses(document)
+    layout, versions = document_layout(document, witnesses)
+    # Aligned witnesses first in the reader's order, then those shown in their own order.
+    shown = _shown_witnesses(request, witnesses)
+    context = {
+        "edition": edition,
+        "document": document,
+        "witnesses": witnesses,
+        "shown": shown,
+        "layout": layout,
+        "versions": versions,
+        "can": Abilities(role),
+        "request": request,
+        "chosen": ",".join(w.slug for w in shown) if shown != witnesses else "",
+    }
+    # The query that keeps the reader's choice of witnesses on every link ("w=a,b&").
+    context["wq"] = urlencode({"w": context["chosen"]}) + "&" if context["chosen"] else ""
+    context["switch"] = [(w, _order_with_first(shown, witnesses, w)) for w in witnesses]
+    return context
+
+
+def _order_with_first(shown: list[Witness], witnesses: list[Witness], first: Witness) -> str:
+    """The witnesses shown, ``first`` moved to the front (the phone's switcher shows one)."""
+    order = [first, *(w for w in shown if w.pk != first.pk)]
+    return ",".join(w.slug for w in order)
+
+
+def _number(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
+def _wanted_row(request: HttpRequest, context: dict) -> int | None:
+    """``?at=<anchor>`` (a segment's id on the page, as in ``#anchor``) or ``?row=N``."""
+    witness_slug, _dash, sid = request.GET.get("at", "").rpartition("-")
+    witness = next((w for w in context["witnesses"] if w.slug == witness_slug), None)
+    if witness is not None and sid:
+        pk = Segment.objects.filter(witness=witness, sid=sid).values_list("pk", flat=True).first()
+        if pk in context["layout"].row_of:
+            return context["layout"].row_of[pk]
+    return _number(request.GET.get("row"))
 
 
 @require_GET
 @login_required
 def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
-    witnesses = _witnesses_with_text(document)
-    alignments = list(
-        document.alignments.select_related("source", "target").prefetch_related("rows")
-    )
-    synopsis = build_synopsis(witnesses, alignments)
-    in_synopsis = {w.pk for w in synopsis.columns} if synopsis else set()
-    columns = [
-        {
-            "witness": w,
-            "body": [s for s in w.segments.all() if s.kind != "footnote"],
-            "notes": [s for s in w.segments.all() if s.kind == "footnote"],
-            "in_synopsis": w.pk in in_synopsis,
-        }
-        for w in witnesses
-    ]
-    can = Abilities(role)
-    if can.annotate:
-        ensure_categories(edition)
-    marks, counts = _annotation_marks(request, document)
-    context = {
-        "edition": edition,
-        "document": document,
-        "columns": columns,
-        "synopsis": synopsis,
-        "variation": variation_map(synopsis),
-        "alignments": alignments,
-        "witnesses": witnesses,
-        "marks": marks,
-        "counts": counts,
-        "categories": edition.categories.all(),
-        "can": can,
-    }
-    # Live readers re-read just the text and its highlights when something changes.
+    context = _page_context(request, slug, doc_slug)
+    layout, can = context["layout"], context["can"]
     partial = request.htmx and request.GET.get("fragment") == "body"
+    if partial:  # a live refresh: the rows the reader has loaded, as they are now
+        start = _number(request.GET.get("start")) or 1
+        end = min(_number(request.GET.get("end")) or start, start + MAX_REFRESH_ROWS - 1)
+    else:
+        start = window_start(layout, _wanted_row(request, context))
+        end = start + PAGE_ROWS - 1
+    if can.annotate:
+        ensure_categories(context["edition"])
+    context.update(
+        window=render_window(context, layout, context["versions"], start, end),
+        alignments=list(context["document"].alignments.select_related("source", "target")),
+        categories=context["edition"].categories.all(),
+        bands=variation_bands(layout),
+        shown_pks=[w.pk for w in context["shown"]],
+    )
+    # Live readers re-read the rows they have loaded and their highlights when something changes.
     template = "editions/document_detail.html" + ("#document-body" if partial else "")
     return render(request, template, context)
 
 
-def _annotation_marks(request: HttpRequest, document: Document):
-    """Segment pk -> the anchored targets the reader may see, and (count, first id)."""
-    targets = (
-        AnnotationTarget.objects.filter(
-            annotation__in=visible_annotations(request.user, document), start__isnull=False
+@require_GET
+@login_required
+def document_rows(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    """A page of rows (``?start=N``), brought in as the reader scrolls; a page of its own too."""
+    context = _page_context(request, slug, doc_slug)
+    start = max(1, _number(request.GET.get("start")) or 1)
+    end = _number(request.GET.get("end"))
+    # Rows above the window come with a link to those before them; rows below, after them.
+    context["only_before" if end else "only_after"] = True
+    end = min(end or start + PAGE_ROWS - 1, start + PAGE_ROWS - 1)
+    context["window"] = render_window(context, context["layout"], context["versions"], start, end)
+    if not request.htmx:
+        return redirect(f"{context['document'].get_absolute_url()}?{_query(context, row=start)}")
+    return render(request, "editions/document_rows.html#window", context)
+
+
+@require_GET
+@login_required
+def document_print(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    """Every row at once, for printing (rows come from the same cache)."""
+    context = _page_context(request, slug, doc_slug)
+    layout = context["layout"]
+    context["window"] = render_window(context, layout, context["versions"], 1, len(layout.rows))
+    context["print"] = True
+    return render(request, "editions/document_print.html", context)
+
+
+# The document search lists this many rows at most.
+MAX_FOUND = 100
+
+
+@require_GET
+@login_required
+def document_find(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+    """The rows whose text holds a word or phrase, each a link that jumps there."""
+    context = _page_context(request, slug, doc_slug)
+    query = request.GET.get("q", "").strip()[:200]
+    found = []
+    if query:
+        shown = {w.pk: w for w in context["shown"]}
+        hits = (
+            Segment.objects.filter(witness__in=list(shown), text__icontains=query)
+            .order_by("witness_id", "position")
+            .values_list("pk", "witness_id", "sid", "text")[: MAX_FOUND * 4]
         )
-        .select_related("annotation__category")
-        .order_by("annotation_id")
-    )
-    marks: dict[int, list] = {}
-    for target in targets:
-        marks.setdefault(target.segment_id, []).append(target)
-    counts = {
-        pk: (len({t.annotation_id for t in found}), found[0].annotation_id)
-        for pk, found in marks.items()
+        row_of = context["layout"].row_of
+        for pk, witness_pk, sid, text in hits:
+            if pk in row_of:
+                found.append(_hit(shown[witness_pk], sid, text, query, row_of[pk]))
+        found.sort(key=lambda hit: (hit["row"], hit["witness"].pk))
+    context.update(query=query, found=found[:MAX_FOUND], more=len(found) > MAX_FOUND)
+    template = "editions/document_find.html" + ("#results" if request.htmx else "")
+    return render(request, template, context)
+
+
+def _hit(witness: Witness, sid: str, text: str, query: str, row: int) -> dict:
+    """A snippet around the first occurrence (case-insensitive)."""
+    at = text.casefold().find(query.casefold())
+    at = max(at, 0)
+    left = max(0, at - 60)
+    return {
+        "witness": witness,
+        "anchor": f"{witness.slug}-{sid}",
+        "row": row,
+        "before": ("…" if left else "") + text[left:at],
+        "match": text[at : at + len(query)],
+        "after": text[at + len(query) : at + len(query) + 80] + "…",
     }
-    return marks, counts
+
+
+def _query(context: dict, **values) -> str:
+    """The page's query string: the witnesses chosen, and ``values``."""
+    return context["wq"] + urlencode(values)
 
 
 @require_http_methods(["GET", "POST"])
