@@ -40,7 +40,9 @@ from .common import document_or_404
 
 def _document(request: HttpRequest, slug: str, doc_slug: str, needs: Role):
     edition, role = edition_for(request, slug, needs=needs)
-    return edition, role, document_or_404(edition, doc_slug)
+    document = document_or_404(edition, doc_slug)
+    document.edition = edition  # known already: its URLs cost no query
+    return edition, role, document
 
 
 def _annotation(request, document: Document, pk: int) -> Annotation:

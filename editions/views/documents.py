@@ -40,6 +40,7 @@ def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
     """What every view of the document's text needs: access checked, layout, chosen columns."""
     edition, role = edition_for(request, slug)
     document = document_or_404(edition, doc_slug)
+    document.edition = edition  # known already: its URLs cost no query
     witnesses = ordered_witnesses(document)
     layout, versions = document_layout(document, witnesses)
     # Aligned witnesses first in the reader's order, then those shown in their own order.

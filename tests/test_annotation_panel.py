@@ -1,0 +1,57 @@
+"""The annotation panel lists annotations, their targets, replies and authors in fixed queries."""
+
+import pytest
+from django.urls import reverse
+
+from editions.annotation_models import Annotation, AnnotationTarget, Reply, Visibility
+from editions.models import Segment
+from tests.book import synthetic_book
+
+
+def annotate(document, users, count: int) -> None:
+    segments = list(Segment.objects.filter(witness__document=document).order_by("pk")[:count])
+    for n in range(count):
+        segment = segments[n % len(segments)]
+        annotation = Annotation.objects.create(
+            edition=document.edition, document=document, author=users[n % len(users)],
+            body=f"note {n} @reader", tags=[f"t{n % 7}"], visibility=Visibility.EDITION,
+        )  # fmt: skip
+        AnnotationTarget.objects.create(
+            annotation=annotation, witness=segment.witness, segment=segment,
+            quote=segment.text[:8], start=0, end=8,
+        )  # fmt: skip
+        if n % 3 == 0:  # an orphan beside it: its text changed too much
+            AnnotationTarget.objects.create(
+                annotation=annotation, witness=segment.witness, segment=segment, quote="gone"
+            )
+        Reply.objects.create(annotation=annotation, author=users[0], body="agreed")
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_panel_costs_the_same_queries_for_10_or_500_annotations(
+    client_as, edition, django_user_model, django_assert_max_num_queries, count
+):
+    document = synthetic_book(edition, rows=200)
+    users = list(django_user_model.objects.filter(username__in=["annotator", "editor", "owner"]))
+    annotate(document, users, count)
+    client = client_as("reader")
+    panel = reverse("editions:annotation_panel", args=[edition.slug, document.slug])
+    with django_assert_max_num_queries(12):
+        response = client.get(panel)
+    html = response.content.decode()
+    assert html.count('class="annotation-item') == min(count, 200)  # the newest 200 listed
+    assert html.count('class="orphan"') == len(range(0, count, 3))
+    assert "go to the passage" in html
+
+
+def test_the_panel_filters_cost_no_more(
+    client_as, edition, django_user_model, django_assert_max_num_queries
+):
+    document = synthetic_book(edition, rows=50)
+    users = list(django_user_model.objects.filter(username__in=["annotator", "editor"]))
+    annotate(document, users, 60)
+    panel = reverse("editions:annotation_panel", args=[edition.slug, document.slug])
+    client = client_as("reader")
+    with django_assert_max_num_queries(13):
+        html = client.get(panel, {"author": "editor", "mine": "1", "tag": "t1"}).content.decode()
+    assert 0 < html.count('class="annotation-item') < 60
