@@ -45,11 +45,13 @@ def test_an_editor_revises_the_martin_translation_and_a_stale_save_is_refused(
     page.goto(f"{live_server.url}{martin.document.get_absolute_url()}")
 
     # Create the revision witness from the Martin translation's header.
-    page.locator(f"#witness-{martin.slug}").get_by_role("button", name="Create a revision").click()
+    page.locator("#details > summary").click()
+    page.locator(f"#about-{martin.slug}").get_by_role("button", name="Create a revision").click()
     revision = Witness.objects.get(revision_of=martin)
     assert revision.role == WitnessRole.REVISION
-    section = page.locator(f"#witness-{revision.slug}")
-    expect(section).to_contain_text(f"Revision of {martin.label}")
+    expect(page.locator(f"#witness-{revision.slug}")).to_be_visible()  # a column of its own
+    section = page.locator(f"#about-{revision.slug}")
+    expect(section).to_contain_text(re.compile(f"revision of {martin.label}", re.IGNORECASE))
     paragraph = Segment.objects.get(witness=revision, text__contains=FALSE_FRIEND)
     original_text = paragraph.text
     edit_path = (
@@ -147,20 +149,23 @@ def test_a_reader_jumps_from_the_variation_map_and_compares_across_languages(
     sign_in(page, live_server, "reading-room", PASSWORD)
     page.goto(f"{live_server.url}{document.get_absolute_url()}")
 
-    strip = page.locator("nav.variation-map")
-    expect(strip.locator("li")).to_have_count(3)
-    expect(strip).to_be_visible()
+    marks = page.locator(".synopsis .vmark")  # a mark in each row's gutter
+    expect(marks).to_have_count(3)
+    expect(page.locator(".variation-bands a").first).to_be_visible()
     expect(page.locator(".synopsis .distance")).to_have_count(9)
     expect(page.locator(".variation-panel")).to_contain_text("mean distance")
     expect(page.locator(".segment-tools")).to_have_count(0)  # a reader edits nothing
     page.screenshot(path=artifacts / "variation-map.png", full_page=True)
     most_divergent = page.locator(".variation-top a").first
-    target = most_divergent.get_attribute("href")
-    strip.locator(f'a[href="{target}"]').click()
+    target = f"#srow-{most_divergent.get_attribute('data-row-link')}"
+    most_divergent.click()
     expect(page).to_have_url(re.compile(f"{target}$"))
     expect(page.locator(f"{target} .rownum")).to_be_in_viewport()
+    page.locator(f"{target} .vmark").click()
+    expect(page).to_have_url(re.compile(f"{target}$"))
 
     # The French original against a translation: the shared anchors, no word diff.
+    page.locator("#details > summary").click()
     page.select_option("#compare-a", "fr")
     page.select_option("#compare-b", "martin")
     page.get_by_role("button", name="Show the differences").click()

@@ -48,14 +48,17 @@ def test_a_user_adds_the_french_original_and_reads_both_columns(page, live_serve
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview")).to_contain_text("3 segments")
     page.get_by_role("button", name="Save this witness").click()
-    columns = page.locator("section.witness")
-    expect(columns).to_have_count(2)
-    expect(columns.nth(0)).to_have_attribute("lang", "fr")
-    expect(columns.nth(0)).to_contain_text("Après la réunion du 22 octobre")
-    expect(columns.nth(1)).to_contain_text("After the 22 October meeting")
+    heads = page.locator(".synopsis .cell-head")
+    expect(heads).to_have_count(2)
+    expect(heads.nth(0)).to_have_attribute("lang", "fr")
+    expect(page.locator(".synopsis .cell.col-1").first).to_contain_text("Après la réunion du 22 octobre")
+    expect(page.locator(".synopsis .cell.col-2").first).to_contain_text("After the 22 October meeting")
     page.screenshot(path=artifacts / "document-page-1366.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    expect(columns.nth(1)).to_be_visible()
+    expect(page.locator(".synopsis .cell.col-1").first).to_be_visible()
+    expect(page.locator(".synopsis .cell.col-2").first).to_be_hidden()  # one witness at a time
+    page.locator(".witness-switcher a", has_text="CVCE").click()
+    expect(page.locator(".synopsis .cell.col-1").first).to_contain_text("After the 22 October")
     page.screenshot(path=artifacts / "document-page-390.png", full_page=True)
 
 
@@ -74,10 +77,10 @@ def test_a_user_adds_the_french_original_as_a_word_file(page, live_server, demo,
     expect(page.locator("#preview")).to_contain_text("4 segments")
     expect(page.locator("#preview")).to_contain_text("Après la réunion du 22 octobre")
     page.get_by_role("button", name="Save this witness").click()
-    french = page.locator("section.witness").nth(0)
-    expect(french).to_have_attribute("lang", "fr")
+    expect(page.locator(".synopsis .cell-head").nth(0)).to_have_attribute("lang", "fr")
+    french = page.locator('.synopsis .cell.col-1[lang="fr"]')
     expect(french.locator("h3")).to_have_text("Télégramme")
-    expect(french).to_contain_text("M. Rusk a souligné")
+    expect(french.nth(2)).to_contain_text("M. Rusk a souligné")
 
 
 def test_a_user_imports_a_record_through_the_upload_form(

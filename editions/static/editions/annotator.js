@@ -69,6 +69,20 @@
     document.getElementById("drawer").hidden = false;
   }
 
+  // On a wide screen the thread opens beside its highlight, over the annotation sidebar,
+  // its top level with the highlight's (kept on screen); on a narrow one it takes the side.
+  function placeBeside(element) {
+    const drawer = document.getElementById("drawer");
+    if (!element || window.innerWidth <= 1100) {
+      drawer.classList.remove("beside");
+      drawer.style.top = "";
+      return;
+    }
+    const top = element.getBoundingClientRect().top;
+    drawer.classList.add("beside");
+    drawer.style.top = `${Math.max(8, Math.min(top - 12, window.innerHeight - 320))}px`;
+  }
+
   function payload(list) {
     return JSON.stringify(list.map(({ segment, start, end }) => ({ segment, start, end })));
   }
@@ -90,6 +104,7 @@
   }
 
   function showForm() {
+    placeBeside(document.querySelector(`.seg-text[data-segment="${spans[spans.length - 1]?.segment}"]`));
     const form = document.getElementById("annotation-form-template").content.cloneNode(true);
     const list = form.querySelector(".chosen-spans");
     spans.forEach((span) => {
@@ -119,6 +134,7 @@
     if (mark && window.getSelection().isCollapsed) {
       const id = mark.dataset.annotations.split(" ")[0];
       const url = config().dataset.threadUrl.replace("/0/", `/${id}/`);
+      placeBeside(mark);
       htmx.ajax("GET", url, { target: "#drawer-content", swap: "innerHTML" }).then(openDrawer);
       return;
     }

@@ -8,6 +8,12 @@
 
   const body = () => document.getElementById("document-body");
 
+  // A row is laid out by its cells (display: contents): scroll to its first cell.
+  function reveal(element) {
+    const box = element.classList.contains("srow") ? element.firstElementChild : element;
+    box?.scrollIntoView({ block: "start" });
+  }
+
   // "#srow-12" -> ?row=12, "#<witness>-p3" -> ?at=<witness>-p3, keeping the chosen witnesses.
   function pageHolding(id) {
     const params = new URLSearchParams(window.location.search);
@@ -20,9 +26,22 @@
   }
 
   function landOnHash() {
-    if (!body() || !window.location.hash) return;
+    if (!body()) return;
+    const row = new URLSearchParams(window.location.search).get("row");
+    if (!window.location.hash && /^[0-9]+$/.test(row || "")) {
+      // A jump by row number (the navigator's forms): show that row at the top.
+      const wanted = document.getElementById(`srow-${row}`);
+      if (wanted) reveal(wanted);
+      return;
+    }
+    if (!window.location.hash) return;
     const id = decodeURIComponent(window.location.hash.slice(1));
-    if (!id || document.getElementById(id)) return;
+    if (!id) return;
+    const here = document.getElementById(id);
+    if (here) {
+      reveal(here);
+      return;
+    }
     const params = new URLSearchParams(window.location.search);
     if (params.get("at") === id) return; // asked already: the id is not on this document
     window.location.replace(pageHolding(id));
@@ -36,7 +55,7 @@
     if (!found) return; // not loaded: the link's own address brings its page
     event.preventDefault();
     history.pushState(null, "", `#${id}`);
-    found.scrollIntoView({ block: "start" });
+    reveal(found);
     found.querySelector("a, button")?.focus({ preventScroll: true });
   }
 
