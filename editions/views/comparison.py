@@ -61,8 +61,56 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
         "can": Abilities(role),
         **_comparison(a, b, options, changed_only),
     }
+    context.update(_window(request, context))
+    if request.htmx and request.GET.get("fragment") == "rows":
+        return render(request, "editions/compare.html#rows", context)
     template = "editions/compare.html#diff" if request.htmx else "editions/compare.html"
     return render(request, template, context)
+
+
+# Rows sent at once: the first screen, then a page more each time the reader reaches the end.
+PAGE_ROWS = 50
+
+
+def _window(request: HttpRequest, context: dict) -> dict:
+    """The page of rows to send (``?offset=``, or ``?row=N``: the page holding row N)."""
+    rows = context.get("rows")
+    if rows is None:
+        return {}
+    offset = max(_int(request.GET.get("offset")), 0)
+    wanted = _int(request.GET.get("row"))
+    if wanted:
+        at = next((n for n, row in enumerate(rows) if row["number"] >= wanted), 0)
+        offset = at // PAGE_ROWS * PAGE_ROWS
+    window = rows[offset : offset + PAGE_ROWS]
+    if not context["same_language"]:  # shared anchors are found for the rows sent only
+        found = anchor_rows(
+            [row["pair"] for row in window], context["a"].language, context["b"].language
+        )
+        window = [{**row, "anchors": f} for row, f in zip(window, found, strict=True)]
+    more = offset + PAGE_ROWS < len(rows)
+    query = request.GET.copy()
+    query.pop("row", None)
+    query["offset"] = offset + PAGE_ROWS
+    page = query.urlencode()
+    query["fragment"] = "rows"
+    return {
+        "rows": window,
+        "offset": offset,
+        "next_rows_url": f"?{query.urlencode()}" if more else "",
+        "next_page_url": f"?{page}" if more else "",
+        "earlier": offset > 0,
+        "first_url": _query(
+            {k: v for k, v in request.GET.items() if k not in ("row", "offset", "fragment")}
+        ),
+    }
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _flag(query: QueryDict, name: str, default: bool) -> bool:
@@ -142,12 +190,8 @@ def _comparison(
     if pairing.problem:
         return {"problem": pairing.problem}
     same_language = a.language == b.language
-    if not same_language:
-        found = anchor_rows(pairing.rows, a.language, b.language)
-        rows = [
-            {"number": n, "pair": p, "anchors": f}
-            for n, (p, f) in enumerate(zip(pairing.rows, found, strict=True), start=1)
-        ]
+    if not same_language:  # their shared anchors: for the rows sent (``_window``)
+        rows = [{"number": n, "pair": p} for n, p in enumerate(pairing.rows, start=1)]
         return {"rows": rows, "same_language": False, "pairing": pairing.method}
     diffs = diff_rows(pairing.rows, options)
     rows = [

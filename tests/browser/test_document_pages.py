@@ -51,8 +51,12 @@ def test_a_user_adds_the_french_original_and_reads_both_columns(page, live_serve
     heads = page.locator(".synopsis .cell-head")
     expect(heads).to_have_count(2)
     expect(heads.nth(0)).to_have_attribute("lang", "fr")
-    expect(page.locator(".synopsis .cell.col-1").first).to_contain_text("Après la réunion du 22 octobre")
-    expect(page.locator(".synopsis .cell.col-2").first).to_contain_text("After the 22 October meeting")
+    expect(page.locator(".synopsis .cell.col-1").first).to_contain_text(
+        "Après la réunion du 22 octobre"
+    )
+    expect(page.locator(".synopsis .cell.col-2").first).to_contain_text(
+        "After the 22 October meeting"
+    )
     page.screenshot(path=artifacts / "document-page-1366.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.locator(".synopsis .cell.col-1").first).to_be_visible()
