@@ -72,7 +72,7 @@ def test_the_document_page_becomes_a_synopsis_with_a_visible_gap(client_as, pair
     alignment = Alignment.objects.get()
     _operate(client, alignment, "link", source_sid="p2", target_sid="p2")  # p3 stands alone
     page = client.get(document.get_absolute_url()).text
-    assert 'class="synopsis"' in page
+    assert 'class="synopsis cols-2"' in page
     assert "no counterpart" in page
     assert page.index("Après la réunion") < page.index("After the 22 October meeting")
 
@@ -218,7 +218,7 @@ def test_a_wide_row_is_marked_for_review_in_the_editor_and_the_synopsis(client_a
     assert rows[1].confidence < 0.5  # the aligner was unsure of the last row: two to review
     assert "2 to review" in editor
     synopsis = client.get(document.get_absolute_url()).text
-    assert 'class="srow low' in synopsis
+    assert 'class="srow kind-aligned low' in synopsis
     _operate(client, alignment, "confirm", row=0)
     editor = client.get(alignment.get_absolute_url()).text
     assert 'data-review="0" data-confirmed="1"' in editor

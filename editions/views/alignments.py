@@ -102,8 +102,18 @@ def alignment_editor(
         request, slug, doc_slug, alignment_id, Role.READER
     )
     focus = _int(request.GET.get("row"), 0)
+    if request.htmx and request.GET.get("fragment") == "rows":  # the next page, scrolled to
+        context = _editor_context(request, edition, role, document, alignment, focus)
+        return render(request, "editions/alignment_editor.html#arows", context)
     context = _editor_context(request, edition, role, document, alignment, focus)
+    if request.GET.get("next") and context["review_after"] is not None:
+        focus = context["review_after"]  # "Next to review" past the rows the page holds
+        context = _editor_context(request, edition, role, document, alignment, focus)
     return render(request, "editions/alignment_editor.html", context)
+
+
+# Rows the editor sends at once, around the row in focus; the rest come as the editor scrolls.
+EDITOR_PAGE_ROWS = 100
 
 
 def _editor_context(request, edition, role, document, alignment, focus: int) -> dict:
@@ -127,17 +137,19 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
             }
         )
     undo_stack, redo_stack = undo_redo_stacks(alignment)
-    # Where "Next to review" leads: a doubtful row first, else one not yet confirmed.
-    review = next((r["n"] for r in rows if r["low"]), None)
-    if review is None:
-        review = next((r["n"] for r in rows if r["row"].status != "confirmed"), None)
+    focus = min(max(focus, 0), max(len(rows) - 1, 0))
+    start = focus // EDITOR_PAGE_ROWS * EDITOR_PAGE_ROWS
     return {
         "edition": edition,
         "document": document,
         "alignment": alignment,
-        "rows": rows,
-        "focus": min(max(focus, 0), max(len(rows) - 1, 0)),
-        "review": review,
+        "rows": rows[start : start + EDITOR_PAGE_ROWS],
+        "row_total": len(rows),
+        "window_start": start,
+        "next_start": start + EDITOR_PAGE_ROWS if start + EDITOR_PAGE_ROWS < len(rows) else None,
+        "focus": focus,
+        "review": _next_to_review(rows, -1),
+        "review_after": _next_to_review(rows, focus),
         "confirmed_count": sum(1 for r in rows if r["row"].status == "confirmed"),
         "low_count": sum(1 for r in rows if r["low"]),
         "can_undo": bool(undo_stack),
@@ -146,6 +158,15 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
         "can": Abilities(role),
         "low_threshold": LOW_CONFIDENCE,
     }
+
+
+def _next_to_review(rows: list[dict], after: int) -> int | None:
+    """The next row after ``after`` (wrapping round): a doubtful one, else one unconfirmed."""
+    order = rows[after + 1 :] + rows[: after + 1]
+    found = next((r["n"] for r in order if r["low"]), None)
+    if found is None:
+        found = next((r["n"] for r in order if r["row"].status != "confirmed"), None)
+    return found
 
 
 def _int(value, default: int) -> int:

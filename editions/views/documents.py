@@ -62,6 +62,15 @@ def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
     return context
 
 
+def _pair_to_align(witnesses: list[Witness], layout) -> tuple[Witness, Witness] | None:
+    """The original (or first witness) and the first witness not aligned with it, if any."""
+    if len(witnesses) < 2:
+        return None
+    pivot = witnesses[0]
+    loose = [w for w in witnesses[1:] if w.pk in layout.unaligned and w.revision_of_id is None]
+    return (pivot, loose[0]) if loose else None
+
+
 def _order_with_first(shown: list[Witness], witnesses: list[Witness], first: Witness) -> str:
     """The witnesses shown, ``first`` moved to the front (the phone's switcher shows one)."""
     order = [first, *(w for w in shown if w.pk != first.pk)]
@@ -105,6 +114,7 @@ def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespo
         alignments=list(context["document"].alignments.select_related("source", "target")),
         categories=context["edition"].categories.all(),
         bands=variation_bands(layout),
+        align_pair=_pair_to_align(context["witnesses"], layout),
         shown_pks=[w.pk for w in context["shown"]],
     )
     # Live readers re-read the rows they have loaded and their highlights when something changes.

@@ -51,7 +51,7 @@ def test_an_editor_revises_the_martin_translation_and_a_stale_save_is_refused(
     assert revision.role == WitnessRole.REVISION
     expect(page.locator(f"#witness-{revision.slug}")).to_be_visible()  # a column of its own
     section = page.locator(f"#about-{revision.slug}")
-    expect(section).to_contain_text(re.compile(f"revision of {martin.label}", re.IGNORECASE))
+    expect(section).to_contain_text(re.compile(re.escape(f"revision of {martin.label}"), re.I))
     paragraph = Segment.objects.get(witness=revision, text__contains=FALSE_FRIEND)
     original_text = paragraph.text
     edit_path = (
@@ -83,6 +83,7 @@ def test_an_editor_revises_the_martin_translation_and_a_stale_save_is_refused(
     assert (paragraph.version, FALSE_FRIEND in paragraph.text) == (2, False)
 
     # The diff view shows the correction against the parent translation.
+    page.locator("#details > summary").click()
     section.get_by_role("link", name=f"Compare with {martin.label}").click()
     row = page.locator(".drow", has=page.locator("ins", has_text="do not know"))
     expect(row.locator("del")).to_have_text("ignore")

@@ -9,30 +9,49 @@
   const editor = () => document.getElementById("editor");
   const rows = () => Array.from(document.querySelectorAll(".arow[data-row]"));
 
+  // The page holds a window of the rows (data-row is the row's index in the whole
+  // alignment); a row outside it is asked of the server, which sends the page holding it.
+  const rowAt = (n) => document.querySelector(`.arow[data-row="${n}"]`);
+
   function select(n, scroll = true) {
-    const all = rows();
-    if (!all.length) return;
-    selected = Math.max(0, Math.min(n, all.length - 1));
-    all.forEach((row, i) => row.classList.toggle("selected", i === selected));
+    const total = Number(editor()?.dataset.total || 0);
+    if (!total) return;
+    const wanted = Math.max(0, Math.min(n, total - 1));
+    const row = rowAt(wanted);
+    if (!row) {
+      window.location.assign(`?row=${wanted}#row-${wanted}`);
+      return;
+    }
+    selected = wanted;
+    rows().forEach((r) => r.classList.toggle("selected", r === row));
     document.querySelectorAll(".focus-row").forEach((input) => { input.value = selected; });
-    if (scroll) all[selected].scrollIntoView({ block: "nearest" });
+    if (scroll) row.scrollIntoView({ block: "nearest" });
   }
 
   function press(op) {
-    const button = rows()[selected]?.querySelector(`button[name="op"][value="${op}"]`)
+    const button = rowAt(selected)?.querySelector(`button[name="op"][value="${op}"]`)
       || document.querySelector(`.aligner-toolbar button[name="op"][value="${op}"]`);
     if (button && !button.disabled) button.click();
   }
 
   // The next row, after the selected one and wrapping round, that needs review: doubtful
   // first, then merely unconfirmed.
+  // The next row, after the selected one and wrapping round, that needs review: doubtful
+  // first, then merely unconfirmed. When the page holds only some rows, the server, which
+  // knows them all, answers unless a doubtful row follows among those loaded.
   function nextToReview() {
     const all = rows();
-    const order = all.map((_, i) => (selected + 1 + i) % all.length);
-    const doubtful = order.find((i) => all[i].dataset.review === "1");
-    const open = order.find((i) => all[i].dataset.confirmed === "0");
-    const found = doubtful ?? open;
-    if (found !== undefined) select(found);
+    const after = all.filter((r) => Number(r.dataset.row) > selected);
+    if (document.querySelector(".arow.more")) {
+      const near = after.find((r) => r.dataset.review === "1");
+      if (near) select(Number(near.dataset.row));
+      else window.location.assign(`?row=${selected}&next=1`);
+      return;
+    }
+    const order = [...after, ...all.filter((r) => Number(r.dataset.row) <= selected)];
+    const found = order.find((r) => r.dataset.review === "1")
+      ?? order.find((r) => r.dataset.confirmed === "0");
+    if (found) select(Number(found.dataset.row));
   }
 
   const KEYS = {
@@ -82,6 +101,7 @@
     if (editor()) select(Number(editor().dataset.focus || 0));
   });
   document.addEventListener("DOMContentLoaded", () => {
-    if (editor()) select(Number(editor().dataset.focus || 0), location.hash !== "");
+    const asked = location.hash !== "" || new URLSearchParams(location.search).has("row");
+    if (editor()) select(Number(editor().dataset.focus || 0), asked);
   });
 })();

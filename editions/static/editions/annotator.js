@@ -76,11 +76,13 @@
     if (!element || window.innerWidth <= 1100) {
       drawer.classList.remove("beside");
       drawer.style.top = "";
+      drawer.style.maxHeight = "";
       return;
     }
-    const top = element.getBoundingClientRect().top;
+    const top = Math.max(8, Math.min(element.getBoundingClientRect().top - 12, window.innerHeight - 360));
     drawer.classList.add("beside");
-    drawer.style.top = `${Math.max(8, Math.min(top - 12, window.innerHeight - 320))}px`;
+    drawer.style.top = `${top}px`;
+    drawer.style.maxHeight = `${window.innerHeight - top - 8}px`; // it scrolls inside, on screen
   }
 
   function payload(list) {
