@@ -29,7 +29,7 @@ from .models import Alignment, AlignmentRow, Document, FootnoteRef, Segment, Wit
 from .synopsis import build_synopsis
 
 # Rows sent per window: the first screen, then each page brought in as the reader scrolls.
-PAGE_ROWS = 40
+PAGE_ROWS = 30
 # The whole-document variation navigator: this many bands, however long the document.
 MAP_BANDS = 60
 LAYOUT_TIMEOUT = 24 * 3600

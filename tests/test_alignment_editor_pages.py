@@ -4,8 +4,9 @@ import re
 
 import pytest
 
+from editions.booksize import synthetic_book
 from editions.models import Alignment, AlignmentRow
-from tests.book import synthetic_book
+from editions.views.alignments import EDITOR_PAGE_ROWS as PAGE
 
 
 def rows_in(html: str) -> list[int]:
@@ -18,27 +19,28 @@ def alignment(edition):
     return Alignment.objects.get(document=document, target__slug="en-a")
 
 
-def test_the_editor_sends_the_first_hundred_rows_and_counts_them_all(client_as, alignment):
+def test_the_editor_sends_its_first_rows_and_counts_them_all(client_as, alignment):
     html = client_as("editor").get(alignment.get_absolute_url()).content.decode()
-    assert rows_in(html) == list(range(100))
+    assert rows_in(html) == list(range(PAGE))
     assert "250 rows" in html
-    assert 'hx-trigger="revealed"' in html and "?row=100&amp;fragment=rows" in html
+    assert 'hx-trigger="revealed"' in html and f"?row={PAGE}&amp;fragment=rows" in html
 
 
 def test_the_next_rows_come_as_the_editor_scrolls(client_as, alignment):
     client = client_as("editor")
     html = client.get(
-        alignment.get_absolute_url(), {"row": 100, "fragment": "rows"}, HTTP_HX_REQUEST="true"
+        alignment.get_absolute_url(), {"row": PAGE, "fragment": "rows"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert rows_in(html) == list(range(100, 200))
-    assert "<html" not in html and "?row=200&amp;fragment=rows" in html
+    assert rows_in(html) == list(range(PAGE, 2 * PAGE))
+    assert "<html" not in html and f"?row={2 * PAGE}&amp;fragment=rows" in html
 
 
 def test_a_row_in_focus_brings_its_page(client_as, alignment):
     html = client_as("editor").get(alignment.get_absolute_url(), {"row": 230}).content.decode()
-    assert rows_in(html) == list(range(200, 250))
+    first = 230 // PAGE * PAGE
+    assert rows_in(html) == list(range(first, min(first + PAGE, 250)))
     assert 'class="arow automatic selected"' in html.replace(" low", "")
-    assert "Show rows 1–200" in html
+    assert f"Show rows 1–{first}" in html
 
 
 def test_next_to_review_finds_a_doubtful_row_beyond_the_page(client_as, alignment):

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from editions.annotation_models import Annotation, AnnotationTarget, Reply, Visibility
+from editions.booksize import synthetic_book
 from editions.models import Segment
-from tests.book import synthetic_book
 
 
 def annotate(document, users, count: int) -> None:

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.book import synthetic_book
+from editions.booksize import synthetic_book
 
 
 def rows_in(html: str) -> list[int]:

@@ -112,8 +112,9 @@ def alignment_editor(
     return render(request, "editions/alignment_editor.html", context)
 
 
-# Rows the editor sends at once, around the row in focus; the rest come as the editor scrolls.
-EDITOR_PAGE_ROWS = 100
+# Rows the editor sends at once (each carries its forms), around the row in focus; the rest
+# come as the editor scrolls.
+EDITOR_PAGE_ROWS = 40
 
 
 def _editor_context(request, edition, role, document, alignment, focus: int) -> dict:

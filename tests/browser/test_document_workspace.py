@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from editions.annotating import Span, create_annotation
+from editions.booksize import verne_book
+from editions.docpage import PAGE_ROWS
 from editions.models import Edition, Membership, Segment
-from tests.book import verne_book
 from tests.conftest import PASSWORD
 
 from .conftest import sign_in
@@ -58,13 +59,13 @@ def test_the_texts_start_at_the_top_with_the_annotations_beside_them(
     expect(sidebar.locator(".annotation-item")).to_have_count(1)
     synopsis = page.locator(".synopsis").bounding_box()
     assert sidebar.bounding_box()["x"] >= synopsis["x"] + synopsis["width"]  # beside, not below
-    expect(page.locator(".srow[data-row]")).to_have_count(40)  # the first screen only
+    expect(page.locator(".srow[data-row]")).to_have_count(PAGE_ROWS)  # the first screen only
     page.screenshot(path=artifacts / "document-book-1440.png")
     assert not overflows(page)
 
     # Scrolling brings the next rows; the sidebar follows the scroll.
     page.locator(".more-after").scroll_into_view_if_needed()
-    expect(page.locator("#srow-80")).to_have_count(1)
+    expect(page.locator(f"#srow-{2 * PAGE_ROWS}")).to_have_count(1)
     page.mouse.wheel(0, 3000)
     expect(sidebar).to_be_in_viewport()
 
