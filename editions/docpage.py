@@ -4,8 +4,8 @@ A document's *layout* is every row of the page (the synopsis rows, the unaligned
 beside them in their own order, then the footnotes), as segment pks per witness, with the
 variation of each row, its headings and where every segment sits. It is computed once per
 state of the document's texts and alignments and kept in Django's cache under a signature
-read in two small queries (segments' pk/position/version/kind, alignments' versions), so it
-changes exactly when they do.
+read in two small queries (sums over the segments' versions, positions and kinds; the
+alignments' versions), so it changes exactly when they do.
 
 Each row's HTML is cached too, under a key made of everything it shows: its segments and
 their versions, the annotation targets the reader may see on them (so private annotations
@@ -14,10 +14,11 @@ A read of a warm window of rows costs one cache lookup; editing one segment rend
 """
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -66,12 +67,26 @@ def ordered_witnesses(document: Document) -> list[Witness]:
     return sorted(witnesses, key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk))
 
 
-def document_layout(document: Document, witnesses: list[Witness]) -> tuple[Layout, dict]:
-    """The layout (cached by signature) and segment pk -> (version, witness pk)."""
-    segments = list(
-        Segment.objects.filter(witness__document=document)
-        .order_by("pk")
-        .values_list("pk", "witness_id", "position", "version", "kind")
+# The layouts this process read last, by signature: unpickling a book's layout from the
+# shared cache costs more than the rest of a warm request.
+_RECENT: OrderedDict[str, "Layout"] = OrderedDict()
+RECENT_LAYOUTS = 8
+
+
+def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
+    """The layout, cached under a signature of everything it is made of (one small query).
+
+    The signature sums, over the document's segments, their versions (every text edit
+    bumps one), their ids weighted by position and by witness (a reordering, a move), and
+    counts them and their headings; with the alignments' versions and the witnesses.
+    """
+    segments = Segment.objects.filter(witness__document=document).aggregate(
+        count=Count("id"),
+        versions=Sum("version"),
+        order=Sum(F("id") * (F("position") + 1)),
+        places=Sum(F("id") * F("witness_id")),
+        headings=Sum("id", filter=Q(kind="heading")),
+        notes=Sum("id", filter=Q(kind="footnote")),
     )
     alignments = list(
         Alignment.objects.filter(document=document)
@@ -81,11 +96,15 @@ def document_layout(document: Document, witnesses: list[Witness]) -> tuple[Layou
     wanted = [(w.pk, w.role, w.language) for w in witnesses]
     signature = hashlib.sha1(repr((segments, alignments, wanted)).encode()).hexdigest()
     key = f"doclayout:{document.pk}:{signature}"
-    layout = cache.get(key)
+    layout = _RECENT.get(key) or cache.get(key)
     if layout is None:
         layout = build_layout(document)
         cache.set(key, layout, LAYOUT_TIMEOUT)
-    return layout, {pk: (version, witness) for pk, witness, _p, version, _k in segments}
+    _RECENT[key] = layout
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > RECENT_LAYOUTS:
+        _RECENT.popitem(last=False)
+    return layout
 
 
 def _witnesses_with_text(document: Document) -> list[Witness]:
@@ -206,7 +225,7 @@ def window_start(layout: Layout, wanted_row: int | None) -> int:
     return (wanted_row - 1) // PAGE_ROWS * PAGE_ROWS + 1
 
 
-def render_window(context: dict, layout: Layout, versions: dict, start: int, end: int) -> Window:
+def render_window(context: dict, layout: Layout, start: int, end: int) -> Window:
     """The HTML of rows start..end: cached rows as they are, the others rendered and stored."""
     total = len(layout.rows)
     start = max(1, min(start, total or 1))
@@ -217,6 +236,7 @@ def render_window(context: dict, layout: Layout, versions: dict, start: int, end
         pk for n in numbers for w in shown for pk in layout.rows[n - 1].cells.get(w.pk, [])
     ]
     marks = _marks(context["request"].user, context["document"], wanted_pks)
+    versions = dict(Segment.objects.filter(pk__in=wanted_pks).values_list("pk", "version"))
     keys = {n: _row_key(context, layout, n, versions, marks) for n in numbers}
     found = cache.get_many(list(keys.values()))
     missing = [n for n in numbers if keys[n] not in found]

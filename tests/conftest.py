@@ -108,7 +108,10 @@ def english_interface():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: database ids are reused between tests."""
+    """Each test starts with empty caches: database ids are reused between tests."""
     from django.core.cache import cache
 
+    from editions import docpage
+
     cache.clear()
+    docpage._RECENT.clear()

@@ -42,7 +42,7 @@ def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
     document = document_or_404(edition, doc_slug)
     document.edition = edition  # known already: its URLs cost no query
     witnesses = ordered_witnesses(document)
-    layout, versions = document_layout(document, witnesses)
+    layout = document_layout(document, witnesses)
     # Aligned witnesses first in the reader's order, then those shown in their own order.
     shown = _shown_witnesses(request, witnesses)
     context = {
@@ -51,7 +51,6 @@ def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
         "witnesses": witnesses,
         "shown": shown,
         "layout": layout,
-        "versions": versions,
         "can": Abilities(role),
         "request": request,
         "chosen": ",".join(w.slug for w in shown) if shown != witnesses else "",
@@ -110,7 +109,7 @@ def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespo
     if can.annotate:
         ensure_categories(context["edition"])
     context.update(
-        window=render_window(context, layout, context["versions"], start, end),
+        window=render_window(context, layout, start, end),
         alignments=list(context["document"].alignments.select_related("source", "target")),
         categories=context["edition"].categories.all(),
         bands=variation_bands(layout),
@@ -132,7 +131,7 @@ def document_rows(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespons
     # Rows above the window come with a link to those before them; rows below, after them.
     context["only_before" if end else "only_after"] = True
     end = min(end or start + PAGE_ROWS - 1, start + PAGE_ROWS - 1)
-    context["window"] = render_window(context, context["layout"], context["versions"], start, end)
+    context["window"] = render_window(context, context["layout"], start, end)
     if not request.htmx:
         return redirect(f"{context['document'].get_absolute_url()}?{_query(context, row=start)}")
     return render(request, "editions/document_rows.html#window", context)
@@ -144,7 +143,7 @@ def document_print(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespon
     """Every row at once, for printing (rows come from the same cache)."""
     context = _page_context(request, slug, doc_slug)
     layout = context["layout"]
-    context["window"] = render_window(context, layout, context["versions"], 1, len(layout.rows))
+    context["window"] = render_window(context, layout, 1, len(layout.rows))
     context["print"] = True
     return render(request, "editions/document_print.html", context)
 
