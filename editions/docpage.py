@@ -80,6 +80,21 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
     bumps one), their ids weighted by position and by witness (a reordering, a move), and
     counts them and their headings; with the alignments' versions and the witnesses.
     """
+    wanted = [(w.pk, w.role, w.language) for w in witnesses]
+    key = f"doclayout:{document.pk}:{text_signature(document, wanted)}"
+    layout = _RECENT.get(key) or cache.get(key)
+    if layout is None:
+        layout = build_layout(document)
+        cache.set(key, layout, LAYOUT_TIMEOUT)
+    _RECENT[key] = layout
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > RECENT_LAYOUTS:
+        _RECENT.popitem(last=False)
+    return layout
+
+
+def text_signature(document: Document, *extra) -> str:
+    """A digest that changes whenever a text, a segment's place or an alignment does."""
     segments = Segment.objects.filter(witness__document=document).aggregate(
         count=Count("id"),
         versions=Sum("version"),
@@ -93,18 +108,7 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
         .order_by("pk")
         .values_list("pk", "version", "source_id", "target_id")
     )
-    wanted = [(w.pk, w.role, w.language) for w in witnesses]
-    signature = hashlib.sha1(repr((segments, alignments, wanted)).encode()).hexdigest()
-    key = f"doclayout:{document.pk}:{signature}"
-    layout = _RECENT.get(key) or cache.get(key)
-    if layout is None:
-        layout = build_layout(document)
-        cache.set(key, layout, LAYOUT_TIMEOUT)
-    _RECENT[key] = layout
-    _RECENT.move_to_end(key)
-    while len(_RECENT) > RECENT_LAYOUTS:
-        _RECENT.popitem(last=False)
-    return layout
+    return hashlib.sha1(repr((segments, alignments, extra)).encode()).hexdigest()
 
 
 def _witnesses_with_text(document: Document) -> list[Witness]:
@@ -309,7 +313,7 @@ def _row_key(context: dict, layout: Layout, number: int, versions: dict, marks: 
             )
         )
     parts = (
-        1,  # bump when the row's template changes
+        2,  # bump when the row's template changes
         get_language(), can.edit, can.annotate, number, row.kind, row.confirmed, row.low,
         level(row.variation), bool(layout.variation_language), cells, saved,
         context["edition"].slug, context["document"].slug,

@@ -52,3 +52,18 @@ def test_two_languages_get_their_anchors_for_the_rows_sent(client_as, book):
     assert 'class="anchor anchor-number"' in html  # the paragraph numbers, marked
     later = compare(client, book, a="fr", b="en-a", offset=50, fragment="rows", htmx=True)
     assert rows_in(later) == list(range(51, 101)) and "anchor-number" in later
+
+
+def test_an_edit_reaches_the_cached_comparison_at_once(client_as, book, django_user_model):
+    from editions.models import Segment
+    from editions.revisions import save_text
+
+    client = client_as("reader")
+    before = compare(client, book, a="en-a", b="en-b")
+    assert "120 of 120 rows differ" in before  # B adds " more" to every paragraph
+    segment = Segment.objects.get(witness__slug="en-b", sid="p2")
+    editor = django_user_model.objects.get(username="editor")
+    same = Segment.objects.get(witness__slug="en-a", sid="p2").text
+    save_text(segment, segment.version, same, editor, "as A has it")
+    after = compare(client, book, a="en-a", b="en-b")
+    assert "119 of 120 rows differ" in after

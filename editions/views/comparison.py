@@ -9,20 +9,25 @@ import math
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..comparison import (
+    SEGMENT_FIELDS,
     CompareOptions,
+    PairedRow,
     anchor_rows,
     diff_rows,
     document_similarity,
     pair_rows,
 )
-from ..models import Witness, WitnessRole
+from ..docpage import text_signature
+from ..models import Segment, Witness, WitnessRole
 from ..permissions import Abilities, edition_for
 from ..templatetags.comparison_tags import segment_base_url
 from .common import document_or_404
@@ -59,9 +64,9 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
         "links": _links(a, b, mode, options, changed_only),
         "segment_urls": _segment_urls(edition, document, a, b),
         "can": Abilities(role),
-        **_comparison(a, b, options, changed_only),
+        **_summary(document, a, b, options),
     }
-    context.update(_window(request, context))
+    context.update(_window(request, context, options, changed_only))
     if request.htmx and request.GET.get("fragment") == "rows":
         return render(request, "editions/compare.html#rows", context)
     template = "editions/compare.html#diff" if request.htmx else "editions/compare.html"
@@ -72,30 +77,75 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
 PAGE_ROWS = 50
 
 
-def _window(request: HttpRequest, context: dict) -> dict:
+def _summary(document, a: Witness | None, b: Witness | None, options: CompareOptions) -> dict:
+    """The whole comparison's figures and its rows as segment pks, cached by the texts' state.
+
+    Only the rows sent are diffed or marked per request (``_window``); the summary, which needs
+    every row, is computed once per state of the texts and alignments.
+    """
+    if a is None or b is None or a.pk == b.pk:
+        return _comparison(a, b, options, False)
+    # The figures are formatted in the reader's language: part of the key.
+    signature = text_signature(document, get_language())
+    key = f"comparison:{a.pk}:{b.pk}:{options.key}:{signature}"
+    summary = cache.get(key)
+    if summary is None:
+        found = _comparison(a, b, options, False)
+        summary = {k: v for k, v in found.items() if k != "rows"}
+        summary["pairs"] = [
+            ([s.pk for s in row["pair"].a], [s.pk for s in row["pair"].b])
+            for row in found.get("rows", [])
+        ]
+        summary["changed"] = [row["diff"].changed for row in found.get("rows", []) if "diff" in row]
+        cache.set(key, summary, 24 * 3600)
+    return summary
+
+
+def _window(
+    request: HttpRequest, context: dict, options: CompareOptions, changed_only: bool
+) -> dict:
     """The page of rows to send (``?offset=``, or ``?row=N``: the page holding row N)."""
-    rows = context.get("rows")
-    if rows is None:
+    pairs = context.get("pairs")
+    if pairs is None or context.get("problem"):
         return {}
+    numbers = list(range(1, len(pairs) + 1))
+    if changed_only and context["same_language"]:  # rows keep their numbers
+        numbers = [n for n in numbers if context["changed"][n - 1]]
     offset = max(_int(request.GET.get("offset")), 0)
     wanted = _int(request.GET.get("row"))
     if wanted:
-        at = next((n for n, row in enumerate(rows) if row["number"] >= wanted), 0)
+        at = next((i for i, n in enumerate(numbers) if n >= wanted), 0)
         offset = at // PAGE_ROWS * PAGE_ROWS
-    window = rows[offset : offset + PAGE_ROWS]
-    if not context["same_language"]:  # shared anchors are found for the rows sent only
-        found = anchor_rows(
-            [row["pair"] for row in window], context["a"].language, context["b"].language
+    shown = numbers[offset : offset + PAGE_ROWS]
+    segments = Segment.objects.only(*SEGMENT_FIELDS).in_bulk(
+        [pk for n in shown for side in pairs[n - 1] for pk in side]
+    )
+    paired = [
+        PairedRow(
+            [segments[pk] for pk in pairs[n - 1][0]], [segments[pk] for pk in pairs[n - 1][1]]
         )
-        window = [{**row, "anchors": f} for row, f in zip(window, found, strict=True)]
-    more = offset + PAGE_ROWS < len(rows)
+        for n in shown
+    ]
+    if context["same_language"]:
+        rows = [
+            {"number": n, "pair": p, "diff": d, "similarity": similarity_figure(d.similarity)}
+            for n, p, d in zip(shown, paired, diff_rows(paired, options), strict=True)
+        ]
+    else:
+        found = anchor_rows(paired, context["a"].language, context["b"].language)
+        rows = [
+            {"number": n, "pair": p, "anchors": f}
+            for n, p, f in zip(shown, paired, found, strict=True)
+        ]
+    more = offset + PAGE_ROWS < len(numbers)
     query = request.GET.copy()
     query.pop("row", None)
     query["offset"] = offset + PAGE_ROWS
     page = query.urlencode()
     query["fragment"] = "rows"
     return {
-        "rows": window,
+        "rows": rows,
+        "row_count": len(pairs),
         "offset": offset,
         "next_rows_url": f"?{query.urlencode()}" if more else "",
         "next_page_url": f"?{page}" if more else "",
