@@ -15,7 +15,7 @@ A read of a warm window of rows costs one cache lookup; editing one segment rend
 
 import hashlib
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, Sum
@@ -27,7 +27,7 @@ from .annotating import visible_annotations
 from .annotation_models import AnnotationTarget
 from .comparison import ROW_FIELDS, SEGMENT_FIELDS, variation_map
 from .models import Alignment, AlignmentRow, Document, FootnoteRef, Segment, Witness, WitnessRole
-from .synopsis import build_synopsis
+from .synopsis import Synopsis, SynopsisRow, build_synopsis
 
 # Rows sent per window: the first screen, then each page brought in as the reader scrolls.
 PAGE_ROWS = 30
@@ -78,13 +78,15 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
 
     The signature sums, over the document's segments, their versions (every text edit
     bumps one), their ids weighted by position and by witness (a reordering, a move), and
-    counts them and their headings; with the alignments' versions and the witnesses.
+    counts them and their headings; with the alignments' versions and the witnesses. A text
+    edit changes the variation of a row, not the rows: those come back from the cache under
+    a signature without the versions, and only the variation map is measured again.
     """
     wanted = [(w.pk, w.role, w.language) for w in witnesses]
     key = f"doclayout:{document.pk}:{text_signature(document, wanted)}"
     layout = _RECENT.get(key) or cache.get(key)
     if layout is None:
-        layout = build_layout(document)
+        layout = _with_variation(document, _rows_layout(document, wanted))
         cache.set(key, layout, LAYOUT_TIMEOUT)
     _RECENT[key] = layout
     _RECENT.move_to_end(key)
@@ -93,11 +95,25 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
     return layout
 
 
-def text_signature(document: Document, *extra) -> str:
-    """A digest that changes whenever a text, a segment's place or an alignment does."""
+def _rows_layout(document: Document, wanted: list) -> Layout:
+    """The rows, without their variation (cached apart: text edits leave them as they are)."""
+    key = f"docrows:{document.pk}:{text_signature(document, wanted, texts=False)}"
+    layout = cache.get(key)
+    if layout is None:
+        layout = build_layout(document)
+        cache.set(key, layout, LAYOUT_TIMEOUT)
+    return layout
+
+
+def text_signature(document: Document, *extra, texts: bool = True) -> str:
+    """A digest that changes whenever a text, a segment's place or an alignment does.
+
+    ``texts=False``: whenever a segment's place, kind or a heading's text does (the rows).
+    """
+    changed = Sum("version") if texts else Sum("version", filter=Q(kind="heading"))
     segments = Segment.objects.filter(witness__document=document).aggregate(
         count=Count("id"),
-        versions=Sum("version"),
+        versions=changed,
         order=Sum(F("id") * (F("position") + 1)),
         places=Sum(F("id") * F("witness_id")),
         headings=Sum("id", filter=Q(kind="heading")),
@@ -108,7 +124,28 @@ def text_signature(document: Document, *extra) -> str:
         .order_by("pk")
         .values_list("pk", "version", "source_id", "target_id")
     )
-    return hashlib.sha1(repr((segments, alignments, extra)).encode()).hexdigest()
+    return hashlib.sha1(repr((segments, alignments, extra, texts)).encode()).hexdigest()
+
+
+def _with_variation(document: Document, rows_layout: Layout) -> Layout:
+    """The rows with the variation of their translations, measured on the current texts."""
+    layout = replace(rows_layout, rows=[replace(row) for row in rows_layout.rows])
+    if not layout.aligned:
+        return layout
+    columns = sorted(
+        document.witnesses.filter(pk__in=layout.aligned), key=lambda w: layout.aligned.index(w.pk)
+    )
+    translations = [w.pk for w in columns if w.role == WitnessRole.TRANSLATION]
+    texts = Segment.objects.filter(witness_id__in=translations).only(*SEGMENT_FIELDS).in_bulk()
+    synopsis_rows = [
+        SynopsisRow(
+            cells=[[texts[pk] for pk in row.cells.get(w.pk, []) if pk in texts] for w in columns]
+        )
+        for row in layout.rows
+        if row.kind in ("aligned", "gap")
+    ]
+    _add_variation(layout, Synopsis(columns=columns, rows=synopsis_rows))
+    return layout
 
 
 def _witnesses_with_text(document: Document) -> list[Witness]:
@@ -119,7 +156,10 @@ def _witnesses_with_text(document: Document) -> list[Witness]:
 
 
 def build_layout(document: Document) -> Layout:
-    """Every row of the page, from the texts and alignments (the slow path, once per state)."""
+    """Every row of the page, from the texts and alignments (the slow path, once per state).
+
+    Without the variation map, which ``_with_variation`` measures on the current texts.
+    """
     witnesses = _witnesses_with_text(document)
     rows = AlignmentRow.objects.only(*ROW_FIELDS)
     alignments = list(document.alignments.prefetch_related(Prefetch("rows", queryset=rows)))
@@ -146,7 +186,6 @@ def build_layout(document: Document) -> Layout:
         for pk in row.cells.get(pivot, []):
             if by_pk[pk].kind == "heading":
                 layout.headings.append((number, by_pk[pk].text[:80]))
-    _add_variation(layout, synopsis)
     return layout
 
 
