@@ -105,6 +105,14 @@ def test_a_user_imports_a_record_through_the_upload_form(
     page.get_by_role("button", name="Save this document").click()
     expect(page.locator("#metadata")).to_contain_text("Circular Telegram No. 97")
     expect(page.locator("#metadata")).to_contain_text("Very Secret")
+    # The rows come by pages as the reader scrolls; the footnotes close the document.
+    for _page in range(5):
+        more = page.locator(".more-after")
+        if not more.count():
+            break
+        last = page.locator(".srow[data-row]").last.get_attribute("data-row")
+        more.scroll_into_view_if_needed()
+        expect(page.locator(f"#srow-{int(last) + 1}")).to_have_count(1)
     expect(page.locator(".segment-footnote")).to_have_count(7)
     page.screenshot(path=artifacts / "imported-wilson.png", full_page=True)
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from editions.annotating import Span, create_annotation
 from editions.booksize import verne_book
-from editions.docpage import PAGE_ROWS
+from editions.docpage import PAGE_ROWS, document_layout, ordered_witnesses
 from editions.models import Edition, Membership, Segment
 from tests.conftest import PASSWORD
 
@@ -27,6 +27,9 @@ def voyage(transactional_db, shared_dir):
     user = get_user_model().objects.create_user("editor-v", password=PASSWORD)
     Membership.objects.create(edition=edition, user=user, role="owner")
     document = verne_book(edition, shared_dir)
+    # Lay the book out now, as its first reader would have: the live server shares this
+    # process's cache, and a cold layout takes seconds on a loaded machine.
+    document_layout(document, ordered_witnesses(document))
     hardwigg = Segment.objects.filter(witness__slug="griffith-en", text__contains="Hardwigg")[0]
     at = hardwigg.text.index("Hardwigg")
     create_annotation(
