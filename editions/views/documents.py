@@ -43,7 +43,6 @@ def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
     document.edition = edition  # known already: its URLs cost no query
     witnesses = ordered_witnesses(document)
     layout = document_layout(document, witnesses)
-    # Aligned witnesses first in the reader's order, then those shown in their own order.
     shown = _shown_witnesses(request, witnesses)
     context = {
         "edition": edition,
