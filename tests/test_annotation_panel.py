@@ -1,11 +1,14 @@
 """The annotation panel lists annotations, their targets, replies and authors in fixed queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from editions.annotation_models import Annotation, AnnotationTarget, Reply, Visibility
 from editions.booksize import synthetic_book
 from editions.models import Segment
+from editions.views.annotations import MAX_LISTED
 
 
 def annotate(document, users, count: int) -> None:
@@ -39,8 +42,9 @@ def test_the_panel_costs_the_same_queries_for_10_or_500_annotations(
     with django_assert_max_num_queries(12):
         response = client.get(panel)
     html = response.content.decode()
-    assert html.count('class="annotation-item') == min(count, 200)  # the newest 200 listed
+    assert html.count('class="annotation-item') == min(count, MAX_LISTED)  # the newest first
     assert html.count('class="orphan"') == len(range(0, count, 3))
+    assert ("offset=50" in html) == (count > MAX_LISTED)  # the next ones as the panel scrolls
     assert "go to the passage" in html
 
 
@@ -55,3 +59,20 @@ def test_the_panel_filters_cost_no_more(
     with django_assert_max_num_queries(13):
         html = client.get(panel, {"author": "editor", "mine": "1", "tag": "t1"}).content.decode()
     assert 0 < html.count('class="annotation-item') < 60
+
+
+def test_the_next_annotations_come_as_the_panel_scrolls(
+    client_as, edition, django_user_model, django_assert_max_num_queries
+):
+    document = synthetic_book(edition, rows=50)
+    annotate(document, list(django_user_model.objects.filter(username="annotator")), 120)
+    panel = reverse("editions:annotation_panel", args=[edition.slug, document.slug])
+    client = client_as("reader")
+    with django_assert_max_num_queries(10):
+        html = client.get(panel, {"offset": 100}, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count('class="annotation-item') == 20 and "offset=" not in html
+    ids = [int(n) for n in re.findall(r'data-annotation="(\d+)"', html)]
+    first = min(Annotation.objects.values_list("pk", flat=True))
+    assert ids == list(range(first + 19, first - 1, -1))  # the oldest twenty, newest first
+    middle = client.get(panel, {"offset": 50}, HTTP_HX_REQUEST="true").content.decode()
+    assert "offset=100" in middle and "<form" not in middle

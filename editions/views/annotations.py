@@ -5,6 +5,7 @@ owners moderate; readers read. Every change also reaches other readers live (``e
 """
 
 import json
+from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
@@ -226,8 +227,8 @@ def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
     return _thread_response(request, edition, role, document, target.annotation)
 
 
-# The side panel lists the newest annotations first, this many at most.
-MAX_LISTED = 200
+# The side panel lists the newest annotations first, this many at a time (more as it scrolls).
+MAX_LISTED = 50
 
 
 def annotation_filters(request: HttpRequest) -> dict[str, str]:
@@ -235,7 +236,9 @@ def annotation_filters(request: HttpRequest) -> dict[str, str]:
     return {k: request.GET.get(k, "") for k in keys}
 
 
-def filtered_annotations(request: HttpRequest, document: Document) -> tuple[list, dict]:
+def filtered_annotations(
+    request: HttpRequest, document: Document, offset: int = 0
+) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
     queryset = (
@@ -264,7 +267,9 @@ def filtered_annotations(request: HttpRequest, document: Document) -> tuple[list
         # Tags are a JSON list, which SQLite cannot look into: compared here, on ids and tags.
         tagged = [pk for pk, tags in queryset.values_list("pk", "tags") if wanted["tag"] in tags]
         queryset = queryset.filter(pk__in=tagged)
-    return _known_place(list(queryset[:MAX_LISTED]), document), wanted
+    # One more than listed says whether more follow.
+    listed = list(queryset[offset : offset + MAX_LISTED + 1])
+    return _known_place(listed, document), wanted
 
 
 def _known_place(annotations: list, document: Document) -> list:
@@ -287,7 +292,21 @@ def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[
 @login_required
 def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = _document(request, slug, doc_slug, Role.READER)
-    annotations, wanted = filtered_annotations(request, document)
+    try:
+        offset = max(0, int(request.GET.get("offset", "0")))
+    except ValueError:
+        offset = 0
+    annotations, wanted = filtered_annotations(request, document, offset)
+    more = len(annotations) > MAX_LISTED
+    annotations = annotations[:MAX_LISTED]
+    if offset and request.htmx:  # the next annotations, as the panel is scrolled
+        query = {k: v for k, v in wanted.items() if v}
+        context = {
+            "annotations": annotations,
+            "document": document,
+            "more_url": _more_url(request, query, offset + MAX_LISTED) if more else "",
+        }
+        return render(request, "editions/annotation_panel.html#items", context)
     orphans = list(
         AnnotationTarget.objects.filter(
             annotation__in=visible_annotations(request.user, document), start__isnull=True
@@ -303,9 +322,16 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
         "categories": edition.categories.all(),
         "witnesses": document.witnesses.all(),
         "can": Abilities(role),
+        "more_url": _more_url(request, {k: v for k, v in wanted.items() if v}, MAX_LISTED)
+        if more
+        else "",
         **_filter_choices(request, document),
     }
     return render(request, "editions/annotation_panel.html", context)
+
+
+def _more_url(request: HttpRequest, filters: dict, offset: int) -> str:
+    return f"{request.path}?{urlencode({**filters, 'offset': offset})}"
 
 
 @require_GET
