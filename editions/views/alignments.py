@@ -29,9 +29,10 @@ from ..aligning import (
 )
 from ..alignment import rows as ops
 from ..alignment.rows import Row, RowError
+from ..comparison import ROW_FIELDS, SEGMENT_FIELDS
 from ..export_models import JobStatus
 from ..job_models import AlignmentJob
-from ..models import Alignment, Role, Witness
+from ..models import Alignment, Role, Segment
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
 
@@ -118,33 +119,22 @@ EDITOR_PAGE_ROWS = 40
 
 
 def _editor_context(request, edition, role, document, alignment, focus: int) -> dict:
-    segments = {
-        w.pk: {s.sid: s for s in w.segments.all()}
-        for w in Witness.objects.filter(
-            pk__in=[alignment.source_id, alignment.target_id]
-        ).prefetch_related("segments")
-    }
+    # Every row's state (to count and find the rows to review); the texts of the rows sent only.
     rows = []
-    for n, row in enumerate(alignment.rows.select_related("updated_by")):
+    for n, row in enumerate(alignment.rows.only(*ROW_FIELDS)):
         widest = max(len(row.source_sids), len(row.target_sids))
         low = doubtful(row.status == "confirmed", row.confidence, widest)
-        rows.append(
-            {
-                "n": n,
-                "row": row,
-                "low": low,
-                "source": [segments[alignment.source_id][s] for s in row.source_sids],
-                "target": [segments[alignment.target_id][s] for s in row.target_sids],
-            }
-        )
-    undo_stack, redo_stack = undo_redo_stacks(alignment)
+        rows.append({"n": n, "row": row, "low": low})
     focus = min(max(focus, 0), max(len(rows) - 1, 0))
     start = focus // EDITOR_PAGE_ROWS * EDITOR_PAGE_ROWS
+    window = rows[start : start + EDITOR_PAGE_ROWS]
+    _add_texts(alignment, window)
+    undo_stack, redo_stack = undo_redo_stacks(alignment)
     return {
         "edition": edition,
         "document": document,
         "alignment": alignment,
-        "rows": rows[start : start + EDITOR_PAGE_ROWS],
+        "rows": window,
         "row_total": len(rows),
         "window_start": start,
         "next_start": start + EDITOR_PAGE_ROWS if start + EDITOR_PAGE_ROWS < len(rows) else None,
@@ -159,6 +149,22 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
         "can": Abilities(role),
         "low_threshold": LOW_CONFIDENCE,
     }
+
+
+def _add_texts(alignment: Alignment, window: list[dict]) -> None:
+    """Each row of the window gets its source and target segments (two queries)."""
+    for side, witness_id in (("source", alignment.source_id), ("target", alignment.target_id)):
+        sids = {sid for item in window for sid in getattr(item["row"], f"{side}_sids")}
+        found = {
+            s.sid: s
+            for s in Segment.objects.filter(witness_id=witness_id, sid__in=sids).only(
+                *SEGMENT_FIELDS
+            )
+        }
+        for item in window:
+            item[side] = [
+                found[sid] for sid in getattr(item["row"], f"{side}_sids") if sid in found
+            ]
 
 
 def _next_to_review(rows: list[dict], after: int) -> int | None:
