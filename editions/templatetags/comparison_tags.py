@@ -8,81 +8,27 @@ cost several times more.
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ..comparison import VariationMap
 from ..models import Segment
 
 register = template.Library()
 
 
 def _words(context) -> dict[str, str]:
-    """The page's translated words, escaped, and its decimal separator (once per render)."""
+    """The page's translated words, escaped (once per render)."""
     words = context.render_context.get("comparison_words")
     if words is None:
         words = context.render_context["comparison_words"] = {
-            "decimal": get_format("DECIMAL_SEPARATOR"),
-            "distance_title": escape(_("mean distance to the other translations of this row")),
-            "distance": escape(_("distance %(value)s")),
-            "row_variation": escape(_("Row %(n)s: variation %(value)s")),
-            "row_none": escape(_("Row %(n)s: fewer than two translations")),
             "edit": escape(_("Edit")),
             "edit_sid": escape(_("Edit %(sid)s")),
             "history": escape(_("History")),
             "history_sid": escape(_("History of %(sid)s")),
             "saved": escape(_("Saved: version %(version)s")),
-            "map": escape(_("Variation map")),
         }
     return words
-
-
-def _figure(value: float, decimal: str) -> str:
-    """Two decimals, in the page's language ("0.42", "0,42")."""
-    return f"{value:.2f}".replace(".", decimal)
-
-
-@register.simple_tag(takes_context=True)
-def variation_strip(context, variation: VariationMap, header_rows: int = 1) -> SafeString:
-    """The strip beside the synopsis: one cell per row, coloured by its variation, a link to it.
-
-    It spans the synopsis's grid rows below the header and keeps in view while they scroll
-    by: a map of the whole document, each row a cell of equal height.
-    """
-    words = _words(context)
-    cells = []
-    for n, row in enumerate(variation.rows, start=1):
-        if row.variation is None:
-            label = words["row_none"] % {"n": n}
-            cells.append(f'<li><a href="#srow-{n}" class="none" title="{label}">')
-        else:
-            value = _figure(row.variation, words["decimal"])
-            label = words["row_variation"] % {"n": n, "value": value}
-            cells.append(
-                f'<li><a href="#srow-{n}" style="--v: {row.variation:.3f}" title="{label}">'
-            )
-        cells.append(f'<span class="sr-only">{label}</span></a></li>')
-    span = max(len(variation.rows), 1)
-    return mark_safe(  # noqa: S308 - numbers and words escaped by _words
-        f'<nav class="variation-map" style="grid-row: {header_rows + 1} / span {span}" '
-        f'aria-label="{words["map"]}"><ol class="plain">{"".join(cells)}</ol></nav>'
-    )
-
-
-@register.simple_tag(takes_context=True)
-def distance_badge(context, variation: VariationMap, row: int, column: int) -> SafeString | str:
-    """How far this cell's translation stands from the row's other translations, if measured."""
-    distance = variation.rows[row].distances[column]
-    if distance is None:
-        return ""
-    words = _words(context)
-    text = words["distance"] % {"value": _figure(distance, words["decimal"])}
-    return mark_safe(  # noqa: S308 - a number and words escaped by _words
-        f'<span class="distance" style="--v: {distance:.3f}" '
-        f'title="{words["distance_title"]}">{text}</span>'
-    )
 
 
 @register.filter
