@@ -5,12 +5,14 @@ A word or phrase is looked up in one language's witnesses, three ways:
 - *stemmed*: through the full-text index (``search.stemmed_candidates``), which marks the
   words it matched; a line is a run of marked words in the order of the phrase;
 - *exact*: the words as typed, whole, case-insensitive (accents count);
-- *regex*: a regular expression, checked first (``check_pattern``) so that no pattern can
-  keep the server busy: no back-references, no nested or ambiguous quantifiers, no unbounded
-  ``.*``, at most ``MAX_PATTERN`` characters.
+- *regex*: a regular expression, matched by RE2 (``check_pattern``), whose time is linear in
+  the text whatever the pattern (Python's ``re`` backtracks: ``(e|é)+(e|é)+$`` takes cubic
+  time on a run of letters, holding the interpreter lock); at most ``MAX_PATTERN`` characters.
 
 Exact and regex read the segments in Python, in document date order, skipping those that
-lack the pattern's literal text (``required_literals``, checked by the database).
+lack the pattern's literal text (``required_literals``, checked by the database), within a
+budget of segments and seconds per query (``settings.CONCORDANCE_*``): a pattern without a
+literal stops at the budget, and the page says so.
 
 Beside each line stands the aligned rendering in every other witness of the document: the
 alignment row (directly, or through the pivot witness as the synopsis does), narrowed to the
@@ -22,13 +24,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import re2
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import search
 from .counterparts import Located, locate
@@ -37,7 +41,6 @@ from .models import Document, Witness, WitnessRole
 MAX_PATTERN = 100
 MAX_LINES = 100  # lines read, sorted and counted; more are reported as left out
 SCAN_CHUNK = 400
-MAX_SCANNED = 60_000  # segments read in Python for one exact or regex query
 CONTEXT = 70  # characters of context on each side of a hit
 MODES = ("stemmed", "exact", "regex")
 SORTS = ("date", "left", "right", "translator")
@@ -49,153 +52,34 @@ class PatternError(ValueError):
 
 # --- Regular expressions -----------------------------------------------------------------
 
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT}
-_UNBOUNDED = sre_constants.MAXREPEAT
-MAX_COUNT = 50  # the largest {n,m} bound
-# Characters to tell a pattern item's reach: does it match letters, spaces, punctuation?
-_PROBES = "aZé9_ \t\n.,;'’-«»()"
+# Errors RE2 gives for Perl features it leaves out on purpose (they need backtracking).
+_LOOKBEHIND = gettext_lazy("Look-behind such as (?<=…) or (?<!…) is not supported.")
+_LOOKAHEAD = gettext_lazy("Look-ahead such as (?=…) or (?!…) is not supported.")
+_BACKREFERENCES = gettext_lazy("Back-references such as \\1 are not supported.")
+_UNSUPPORTED = (
+    ("(?<=", _LOOKBEHIND),
+    ("(?<!", _LOOKBEHIND),
+    ("(?=", _LOOKAHEAD),
+    ("(?!", _LOOKAHEAD),
+    ("(?P=", _BACKREFERENCES),
+)
+_BACKREFERENCE = re.compile(r"(?<!\\)(?:\\\\)*\\[1-9]")
 
 
-def _probe_set(item: list) -> frozenset[str]:
-    """The probe characters one pattern item can match (nothing, for a zero-width one)."""
-    if item[0][0] is sre_constants.AT:
-        return frozenset()
-    pattern = sre_parse.SubPattern(sre_parse.State(), item)
-    try:
-        compiled = re.compile(_unparse(pattern), re.IGNORECASE)
-    except re.error:
-        return frozenset(_PROBES)
-    return frozenset(c for c in _PROBES if compiled.match(c))
+def _re2_options() -> re2.Options:
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # a refused pattern is the user's, answered in words
+    options.max_mem = settings.CONCORDANCE_REGEX_MAX_MEMORY
+    return options
 
 
-def _unparse(pattern) -> str:
-    """Enough of sre_parse's inverse for single items: literals, sets, categories, ANY."""
-    parts = []
-    for op, av in pattern.data:
-        if op is sre_constants.LITERAL:
-            parts.append(re.escape(chr(av)))
-        elif op is sre_constants.NOT_LITERAL:
-            parts.append(f"[^{re.escape(chr(av))}]")
-        elif op is sre_constants.ANY:
-            parts.append("(?s:.)")
-        elif op is sre_constants.IN:
-            parts.append(_unparse_set(av))
-        else:
-            raise re.error("not a single item")
-    return "".join(parts)
+def check_pattern(pattern: str) -> re2._Regexp:
+    """The pattern compiled by RE2 (case-insensitive), or a ``PatternError`` saying why not.
 
-
-_CATEGORIES = {
-    sre_constants.CATEGORY_DIGIT: r"\d",
-    sre_constants.CATEGORY_NOT_DIGIT: r"\D",
-    sre_constants.CATEGORY_SPACE: r"\s",
-    sre_constants.CATEGORY_NOT_SPACE: r"\S",
-    sre_constants.CATEGORY_WORD: r"\w",
-    sre_constants.CATEGORY_NOT_WORD: r"\W",
-}
-
-
-def _unparse_set(items) -> str:
-    negate, body = "", []
-    for op, av in items:
-        if op is sre_constants.NEGATE:
-            negate = "^"
-        elif op is sre_constants.LITERAL:
-            body.append(re.escape(chr(av)))
-        elif op is sre_constants.RANGE:
-            body.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
-        elif op is sre_constants.CATEGORY:
-            body.append(_CATEGORIES.get(av, r"\w"))
-        else:
-            body.append(r"\s\S")
-    return f"[{negate}{''.join(body)}]"
-
-
-@dataclass
-class _Reach:
-    """Variable-length repeats in a row whose characters overlap: \\w+\\w+ backtracks."""
-
-    chars: frozenset[str] = frozenset()
-    depth: int = 0
-
-
-def _check_sequence(items, reach: _Reach) -> _Reach:
-    for op, av in items:
-        if op in _REPEATS:
-            reach = _check_repeat(av, reach)
-        elif op is sre_constants.SUBPATTERN:
-            reach = _check_sequence(av[3].data, reach)
-        elif op is sre_constants.ATOMIC_GROUP:
-            reach = _check_sequence(av.data, reach)
-        elif op is sre_constants.BRANCH:
-            ends = [
-                _check_sequence(branch.data, _Reach(reach.chars, reach.depth)) for branch in av[1]
-            ]
-            reach = _Reach(frozenset().union(*(e.chars for e in ends)), max(e.depth for e in ends))
-        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            _check_sequence(av[1].data, _Reach())
-        elif op in (sre_constants.GROUPREF, sre_constants.GROUPREF_EXISTS):
-            raise PatternError(_("Back-references such as \\1 are not supported."))
-        elif op is not sre_constants.AT:
-            chars = _probe_set([(op, av)])
-            if not chars & reach.chars:
-                reach = _Reach()  # a character the repeats before cannot take: they end here
-    return reach
-
-
-def _check_repeat(av, reach: _Reach) -> _Reach:
-    low, high, body = av
-    if high is not _UNBOUNDED and high > MAX_COUNT or low > MAX_COUNT:
-        raise PatternError(
-            _("Counted repetitions go up to %(max)s, as in {0,%(max)s}.") % {"max": MAX_COUNT}
-        )
-    if any(op in _REPEATS or op is sre_constants.BRANCH for op, _av in _walk(body.data)):
-        raise PatternError(
-            _("A repeated group may not hold another repetition or alternatives, as (a+)+ does.")
-        )
-    if body.getwidth()[0] == 0:
-        raise PatternError(_("A repeated part must match at least one character."))
-    chars = frozenset().union(*(_probe_set([item]) for item in _walk(body.data)))
-    if high is _UNBOUNDED and {" ", "a"} <= chars:
-        raise PatternError(
-            _(
-                "An unbounded repetition may not match both letters and spaces, as .* does: "
-                "it would run across whole paragraphs. Use a bound, as in .{0,40}, or \\w+."
-            )
-        )
-    if low == high:
-        return reach if chars & reach.chars else _Reach()
-    depth = reach.depth + 1 if chars & reach.chars else 1
-    if depth > 2:
-        raise PatternError(
-            _(
-                "Repetitions that can match the same characters follow each other, "
-                "as in \\w*\\w*\\w*."
-            )
-        )
-    return _Reach(reach.chars | chars if depth > 1 else chars, depth)
-
-
-def _walk(items) -> Iterator[tuple]:
-    """Every item, groups opened, repeats and branches included."""
-    for op, av in items:
-        if op is sre_constants.SUBPATTERN:
-            yield from _walk(av[3].data)
-        elif op is sre_constants.ATOMIC_GROUP:
-            yield from _walk(av.data)
-        elif op is sre_constants.BRANCH:
-            yield (op, av)
-            for branch in av[1]:
-                yield from _walk(branch.data)
-        elif op in _REPEATS:
-            yield (op, av)
-            yield from _walk(av[2].data)
-        else:
-            yield (op, av)
-
-
-def check_pattern(pattern: str) -> re.Pattern[str]:
-    """The compiled pattern (case-insensitive), or a ``PatternError`` saying what is wrong."""
+    RE2 matches in time linear in the text, whatever the pattern: no pattern can keep the
+    server busy, so none is refused for its shape, only for what RE2 does not do.
+    """
     if not pattern.strip():
         raise PatternError(_("Type a word, a phrase or a pattern."))
     if len(pattern) > MAX_PATTERN:
@@ -203,15 +87,19 @@ def check_pattern(pattern: str) -> re.Pattern[str]:
             _("The pattern is %(length)s characters long; the limit is %(max)s.")
             % {"length": len(pattern), "max": MAX_PATTERN}
         )
+    if _BACKREFERENCE.search(pattern):
+        raise PatternError(str(_BACKREFERENCES))
+    for opening, reason in _UNSUPPORTED:
+        if opening in pattern:
+            raise PatternError(str(reason))
     try:
-        parsed = sre_parse.parse(pattern, re.IGNORECASE)
-        compiled = re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
+        compiled = re2.compile(pattern, _re2_options())
+    except re2.error as exc:
+        detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
         raise PatternError(
-            _("This is not a valid regular expression: %(error)s.") % {"error": exc}
+            _("This is not a valid regular expression: %(error)s.") % {"error": detail}
         ) from exc
-    _check_sequence(parsed.data, _Reach())
-    if parsed.getwidth()[0] == 0:
+    if compiled.fullmatch("") or compiled.search(" ") and not compiled.search(" ").group():
         raise PatternError(_("The pattern matches the empty string, hence everywhere."))
     return compiled
 
@@ -223,27 +111,70 @@ def exact_pattern(text: str) -> re.Pattern[str]:
 
 
 _ASCII_RUN = re.compile(r"[A-Za-z0-9]{3,}")
+_CLASS_ESCAPES = frozenset("dDwWsSbBpPAzQECx0123456789")
 
 
-def required_literals(pattern: re.Pattern[str]) -> list[str]:
+def required_literals(pattern: re2._Regexp | re.Pattern[str]) -> list[str]:
     """ASCII strings (3 characters or more) that every match contains.
 
     Only the pattern's top level counts: literals inside a group, an alternative or an
     optional part may be missing from a match. ASCII only, because the databases' LIKE folds
-    the case of ASCII letters only, and the pattern ignores case.
+    the case of ASCII letters only, and the pattern ignores case. When in doubt, a character
+    ends the run: a missing literal only makes the reading longer, never wrong.
     """
-    runs, current = [], []
-    for op, av in sre_parse.parse(pattern.pattern, pattern.flags).data:
-        if op is sre_constants.LITERAL:
-            current.append(chr(av))
-            continue
-        runs.append("".join(current))
-        current = []
-        if op in _REPEATS and av[0] >= 1 and all(o is sre_constants.LITERAL for o, _ in av[2].data):
-            runs.append("".join(chr(v) for _o, v in av[2].data))
-    runs.append("".join(current))
+    runs = _top_level_runs(pattern.pattern)
     found = [m.group() for run in runs for m in _ASCII_RUN.finditer(run)]
-    return sorted(set(found), key=len, reverse=True)[:3]
+    return sorted(set(found), key=lambda run: (-len(run), run))[:3]
+
+
+def _top_level_runs(text: str) -> list[str]:
+    """The runs of plain characters outside groups and classes (none if | splits the top)."""
+    runs, current, i, depth = [], [], 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            escaped = text[i + 1]
+            i += 2
+            if depth == 0 and escaped not in _CLASS_ESCAPES and not escaped.isalnum():
+                current.append(escaped)
+                continue
+            char = ""  # a class or an assertion: the run ends
+        elif char == "[":
+            i = _class_end(text, i)
+            char = ""
+        elif char == "{":
+            i = text.find("}", i) + 1 or len(text)
+        else:
+            i += 1
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char == "|" and depth == 0:
+            return []
+        elif depth == 0 and char and char not in ".^$":
+            if char in "?*{":  # the character before may be absent
+                current = current[:-1]
+            elif char != "+":
+                current.append(char)
+                continue
+        if depth == 0 or char == "(":
+            runs.append("".join(current))
+            current = []
+    runs.append("".join(current))
+    return runs
+
+
+def _class_end(text: str, start: int) -> int:
+    """The index just past the character class opening at ``start``."""
+    i = start + 1
+    if i < len(text) and text[i] == "^":
+        i += 1
+    if i < len(text) and text[i] == "]":
+        i += 1
+    while i < len(text) and text[i] != "]":
+        i += 2 if text[i] == "\\" else 1
+    return i + 1
 
 
 # --- Lines -----------------------------------------------------------------------------------
@@ -408,6 +339,7 @@ class Concordance:
     total: int  # lines found, or at least that many when ``complete`` is False
     complete: bool
     counts: list[tuple[str, list[tuple[str, int, bool]], int]] = field(default_factory=list)
+    stopped: str = ""  # why the reading stopped before the end (its budget), if it did
 
 
 @dataclass(frozen=True)
@@ -424,15 +356,16 @@ def build(query: Query, filters: search.Filters) -> Concordance:
     Raises ``PatternError`` for a regular expression it refuses.
     """
     filters = replace(filters, language=query.language)
+    stopped = ""
     if query.mode == "stemmed":
         found, complete = _stemmed_hits(query.text, filters)
     elif query.mode == "regex":
-        found, complete = _scanned_hits(check_pattern(query.text), filters)
+        found, complete, stopped = _scanned_hits(check_pattern(query.text), filters)
     else:
         # The exact words are among the index's stemmed matches: it narrows the reading.
         indexed = any(search.lexeme_flags(query.text, query.language))
         phrase = query.text if indexed else ""
-        found, complete = _scanned_hits(exact_pattern(query.text), filters, phrase)
+        found, complete, stopped = _scanned_hits(exact_pattern(query.text), filters, phrase)
     witnesses = _witnesses({candidate.document_id for candidate, _hits in found})
     lines = [
         Line(
@@ -450,7 +383,7 @@ def build(query: Query, filters: search.Filters) -> Concordance:
     complete = complete and total <= MAX_LINES
     lines = lines[:MAX_LINES]
     add_renderings(lines, witnesses)
-    return Concordance(sort_lines(lines, query.sort), total, complete, counts(lines))
+    return Concordance(sort_lines(lines, query.sort), total, complete, counts(lines), stopped)
 
 
 def _stemmed_hits(text: str, filters: search.Filters):
@@ -460,23 +393,52 @@ def _stemmed_hits(text: str, filters: search.Filters):
     return [(c, hits) for c, hits in found if hits], total <= len(candidates)
 
 
-def _scanned_hits(pattern: re.Pattern[str], filters: search.Filters, phrase: str = ""):
-    found, lines, scanned, after = [], 0, 0, ()
+@dataclass
+class _Budget:
+    """How much one exact or regex query may read: segments, and seconds."""
+
+    segments: int
+    seconds: float
+    scanned: int = 0
+    started: float = field(default_factory=time.monotonic)
+    stopped: str = ""
+
+    def spend(self) -> bool:
+        """Count one segment read; False (with the reason kept) once the budget is spent."""
+        self.scanned += 1
+        if self.scanned > self.segments:
+            self.stopped = _(
+                "The reading stopped after %(max)s segments, the limit of one query: "
+                "add a word the pattern must contain, or narrow it with the filters."
+            ) % {"max": self.segments}
+        elif time.monotonic() - self.started > self.seconds:
+            self.stopped = _(
+                "The reading stopped after %(seconds)s seconds, the limit of one query: "
+                "add a word the pattern must contain, or narrow it with the filters."
+            ) % {"seconds": self.seconds}
+        return not self.stopped
+
+
+def _scanned_hits(pattern, filters: search.Filters, phrase: str = ""):
+    """Candidates and their hits, whether the reading was complete, and why it stopped."""
+    found, lines, after = [], 0, ()
     literals = required_literals(pattern)
-    while lines <= MAX_LINES and scanned < MAX_SCANNED:
+    budget = _Budget(settings.CONCORDANCE_MAX_SCANNED, settings.CONCORDANCE_TIME_BUDGET)
+    while lines <= MAX_LINES:
         chunk = search.scan_candidates(
             filters, literals=literals, phrase=phrase, after=after, limit=SCAN_CHUNK
         )
         for candidate in chunk:
+            if not budget.spend():
+                return found, False, budget.stopped
             hits = [m.span() for m in pattern.finditer(candidate.text) if m.end() > m.start()]
             if hits:
                 found.append((candidate, hits))
                 lines += len(hits)
-        scanned += len(chunk)
         if len(chunk) < SCAN_CHUNK:
-            return found, True
+            return found, True, ""
         after = chunk[-1].order
-    return found, False
+    return found, False, ""
 
 
 def _witnesses(document_ids: set[int]) -> dict[int, Witness]:

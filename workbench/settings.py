@@ -45,6 +45,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from exc
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -193,6 +203,25 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024
+
+# Bounded cost: every size a client chooses has a limit, checked before the work starts
+# (editions/limits.py answers 400 or 413 naming it). Listed in the README.
+SEGMENT_MAX_CHARS = env_int("SEGMENT_MAX_CHARS", 20_000)
+ANNOTATION_BODY_MAX_CHARS = env_int("ANNOTATION_BODY_MAX_CHARS", 20_000)
+ANNOTATION_MAX_TAGS = env_int("ANNOTATION_MAX_TAGS", 30)
+TAG_MAX_CHARS = env_int("TAG_MAX_CHARS", 60)
+ANNOTATION_MAX_SPANS = env_int("ANNOTATION_MAX_SPANS", 50)
+ANNOTATION_MAX_TARGETS = env_int("ANNOTATION_MAX_TARGETS", 50)
+JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 20)
+JSON_MAX_BYTES = env_int("JSON_MAX_BYTES", 256 * 1024)
+TMX_MAX_UNITS = env_int("TMX_MAX_UNITS", 25_000)
+# Re-anchoring after an edit: orphans tried per save (the others stay orphans, listed).
+REANCHOR_MAX_ANNOTATIONS = env_int("REANCHOR_MAX_ANNOTATIONS", 200)
+# The concordance's exact and regex modes read segments in Python: at most this many, for
+# at most this long, per query; RE2 compiles a pattern into at most this much memory.
+CONCORDANCE_MAX_SCANNED = env_int("CONCORDANCE_MAX_SCANNED", 60_000)
+CONCORDANCE_TIME_BUDGET = env_float("CONCORDANCE_TIME_BUDGET", 5.0)
+CONCORDANCE_REGEX_MAX_MEMORY = env_int("CONCORDANCE_REGEX_MAX_MEMORY", 8 * 1024 * 1024)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
