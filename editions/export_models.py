@@ -34,7 +34,11 @@ class ExportJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)  # files to write
     done = models.PositiveIntegerField(default=0)  # files written
-    message = models.TextField(blank=True)  # why it failed
+    message = models.TextField(blank=True)  # why it failed, or why it was started again
+    # The worker running the job writes the time here every few seconds (jobs.Heartbeat): a
+    # running job whose heartbeat is stale lost its worker, and is started again or failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started
     task_id = models.CharField(max_length=64, blank=True)
     archive = models.BinaryField(null=True, blank=True)
     archive_name = models.CharField(max_length=200, blank=True)

@@ -80,9 +80,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    # Before django_tasks_db: its db_worker command is replaced by the app's resilient one.
+    "editions",
     "django_tasks",
     "django_tasks_db",
-    "editions",
 ]
 
 MIDDLEWARE = [
@@ -208,8 +209,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024
 # (editions/limits.py answers 400 or 413 naming it). Listed in the README.
 SEGMENT_MAX_CHARS = env_int("SEGMENT_MAX_CHARS", 20_000)
 ANNOTATION_BODY_MAX_CHARS = env_int("ANNOTATION_BODY_MAX_CHARS", 20_000)
-ANNOTATION_MAX_TAGS = env_int("ANNOTATION_MAX_TAGS", 30)
-TAG_MAX_CHARS = env_int("TAG_MAX_CHARS", 60)
+ANNOTATION_MAX_TAGS = env_int("ANNOTATION_MAX_TAGS", 20)
+TAG_MAX_CHARS = env_int("TAG_MAX_CHARS", 50)
 ANNOTATION_MAX_SPANS = env_int("ANNOTATION_MAX_SPANS", 50)
 ANNOTATION_MAX_TARGETS = env_int("ANNOTATION_MAX_TARGETS", 50)
 JSON_MAX_DEPTH = env_int("JSON_MAX_DEPTH", 20)
@@ -222,6 +223,12 @@ REANCHOR_MAX_ANNOTATIONS = env_int("REANCHOR_MAX_ANNOTATIONS", 200)
 CONCORDANCE_MAX_SCANNED = env_int("CONCORDANCE_MAX_SCANNED", 60_000)
 CONCORDANCE_TIME_BUDGET = env_float("CONCORDANCE_TIME_BUDGET", 5.0)
 CONCORDANCE_REGEX_MAX_MEMORY = env_int("CONCORDANCE_REGEX_MAX_MEMORY", 8 * 1024 * 1024)
+
+# Export jobs: the worker's sign of life while it runs one, how old it may grow before the job
+# counts as lost (a killed worker), and how many runs a job gets before it is failed.
+EXPORT_HEARTBEAT_SECONDS = env_float("EXPORT_HEARTBEAT_SECONDS", 10.0)
+EXPORT_STALE_SECONDS = env_float("EXPORT_STALE_SECONDS", 60.0)
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 2)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

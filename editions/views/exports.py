@@ -18,7 +18,7 @@ from ..export_forms import ExchangeImportForm, FormatsForm
 from ..export_models import ExportJob, JobStatus
 from ..exporters import FORMATS, ExportFile, export_document
 from ..exporters.bundle import ZIP_TYPE, document_bundle
-from ..exporters.jobs import refresh, start_export
+from ..exporters.jobs import recover_stale_jobs, refresh, start_export
 from ..importers.base import RecordError
 from ..importers.exchange import import_exchange
 from ..models import Edition, Role
@@ -91,6 +91,8 @@ def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> 
 
 def _edition_page(request, edition: Edition, role, **extra) -> dict:
     jobs = ExportJob.objects.filter(edition=edition, requested_by=request.user).defer("archive")
+    # A job its worker lost is queued again or failed before it is shown as running.
+    recover_stale_jobs(list(jobs.filter(status=JobStatus.RUNNING).values_list("pk", flat=True)))
     return {
         "edition": edition,
         "documents": edition.documents.all(),
