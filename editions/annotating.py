@@ -6,11 +6,13 @@ Every change is one transaction that also publishes an event for the document
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from . import limits
 from .anchoring import anchor, build_selectors
 from .annotation_models import (
     DEFAULT_CATEGORIES,
@@ -94,6 +96,14 @@ def _check_text(*texts: str) -> None:
         )
 
 
+def _check_sizes(body: str, tags: list[str], spans: int = 0) -> None:
+    """The note, the tags and the passages within their limits (before any work on them)."""
+    try:
+        limits.check_annotation(body, tags, spans)
+    except limits.LimitExceeded as exc:
+        raise AnnotationError(str(exc)) from exc
+
+
 def create_annotation(
     *,
     user,
@@ -106,6 +116,7 @@ def create_annotation(
 ) -> Annotation:
     if not spans:
         raise AnnotationError(_("Select some text to annotate."))
+    _check_sizes(body, tags or [], len(spans))
     _check_text(body, *(tags or []))
     for span in spans:
         _check_span(document, span)
@@ -160,6 +171,7 @@ def update_annotation(
     visibility: str,
 ) -> Annotation:
     """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``)."""
+    _check_sizes(body, tags)
     _check_text(body, *tags)
     with transaction.atomic():
         updated = Annotation.objects.filter(pk=annotation.pk, version=version).update(
@@ -197,6 +209,7 @@ def delete_annotation(annotation: Annotation) -> None:
 def add_reply(annotation: Annotation, user, body: str) -> Reply:
     if not body.strip():
         raise AnnotationError(_("Write a reply first."))
+    _check_sizes(body, [])
     _check_text(body)
     with transaction.atomic():
         reply = Reply.objects.create(
@@ -215,13 +228,19 @@ def reanchor_segment(segment: Segment) -> tuple[int, int]:
 
     A target that still resolves moves to where its quote now stands and its selectors are
     refreshed from the new text; one that does not becomes an orphan, with its selectors
-    and quote kept so that it can be shown and re-attached. Call inside the transaction
-    that changed the text.
+    and quote kept so that it can be shown and re-attached.
+
+    The anchoring (the costly part) runs outside any transaction, on the text of
+    ``segment.version``; the results are written in one short transaction that locks the
+    segment's row only to check the version is still that one (else a newer save re-anchors).
+    At most ``REANCHOR_MAX_ANNOTATIONS`` targets are searched for; beyond that, they are
+    orphaned as they stand (nothing is lost: they are listed, to be re-attached by hand).
     """
+    targets = list(segment.annotation_targets.select_related("annotation").order_by("pk"))
+    budget = settings.REANCHOR_MAX_ANNOTATIONS
     kept = orphaned = 0
-    documents = set()
-    for target in segment.annotation_targets.select_related("annotation"):
-        found = anchor(segment.text, target.selectors)
+    for n, target in enumerate(targets):
+        found = anchor(segment.text, target.selectors) if n < budget else None
         if found is None:
             target.start = target.end = None
             orphaned += 1
@@ -230,10 +249,13 @@ def reanchor_segment(segment: Segment) -> tuple[int, int]:
             target.selectors = build_selectors(segment.text, *found)
             target.quote = segment.text[found[0] : found[1]]
             kept += 1
-        target.save(update_fields=["start", "end", "selectors", "quote"])
-        documents.add(target.annotation.document_id)
-    for document_id in documents:
-        publish(document_id, "annotations-reanchored", {"segment": segment.pk})
+    with transaction.atomic():
+        current = Segment.objects.select_for_update().filter(pk=segment.pk, version=segment.version)
+        if not current.exists():
+            return 0, 0  # saved again meanwhile: that save re-anchors on its own text
+        AnnotationTarget.objects.bulk_update(targets, ["start", "end", "selectors", "quote"])
+        for document_id in {target.annotation.document_id for target in targets}:
+            publish(document_id, "annotations-reanchored", {"segment": segment.pk})
     return kept, orphaned
 
 

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import limits
 from .importers import parse_record, read_text
 from .importers.base import ParsedRecord, RecordError
 from .models import Document, Edition, Membership, Role, WitnessRole
@@ -70,7 +71,17 @@ DOCUMENT_METADATA_FIELDS = [
 
 class DocumentForm(forms.ModelForm):
     # The version the editor started from; a save based on an older one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=limits.MAX_ID)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        try:
+            limits.check_length(
+                text, settings.SEGMENT_MAX_CHARS, _("The text"), "SEGMENT_MAX_CHARS"
+            )
+        except limits.LimitExceeded as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text
 
     class Meta:
         model = Document
@@ -192,4 +203,14 @@ class SegmentTextForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("a typo, a better rendering…")}),
     )
     # The version the editor started from; a save based on an older one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=limits.MAX_ID)
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        try:
+            limits.check_length(
+                text, settings.SEGMENT_MAX_CHARS, _("The text"), "SEGMENT_MAX_CHARS"
+            )
+        except limits.LimitExceeded as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return text

@@ -71,9 +71,9 @@ def save_text(
         )
         _move_footnote_refs(current, current.text, text)
         current.text, current.version = text, version + 1
-        # Annotations on the segment find their quotes again in the new text (or are kept
-        # as orphans), in this same transaction.
-        reanchor_segment(current)
+    # Annotations on the segment find their quotes again in the new text (or are kept as
+    # orphans): after the commit, so that the row lock is not held while they are searched.
+    reanchor_segment(current)
     segment.refresh_from_db(fields=["text", "version"])
     return revision
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -56,6 +57,9 @@ class ExchangeSegment:
     calls: list[NoteCall] = field(default_factory=list)
 
 
+_SERIAL = re.compile(r"(\d+)$")
+
+
 @dataclass
 class ExchangeWitness:
     slug: str
@@ -63,9 +67,35 @@ class ExchangeWitness:
     segments: list[ExchangeSegment] = field(default_factory=list)
     revision_of: str = ""  # the slug of the witness this one revises
 
+    # What the segments read so far hold: their sids and their highest serial. Parsers append
+    # a segment per unit and ask for the next serial each time; rescanning every segment on
+    # each call made a 20,000-unit TMX take minutes. Segments still without a sid (a TEI
+    # parser assigns them last) are read again on the next call.
+    _read: int = field(default=0, repr=False, compare=False)
+    _sids: set[str] = field(default_factory=set, repr=False, compare=False)
+    _top: int = field(default=0, repr=False, compare=False)
+
+    def _catch_up(self) -> None:
+        if self._read > len(self.segments):  # the list was replaced: read it again
+            self._read, self._sids, self._top = 0, set(), 0
+        for segment in self.segments[self._read :]:
+            if not segment.sid:
+                return
+            self._sids.add(segment.sid)
+            if match := _SERIAL.search(segment.sid):
+                self._top = max(self._top, int(match[1]))
+            self._read += 1
+
     def next_serial(self) -> int:
-        serials = [int(m[1]) for s in self.segments if (m := re.search(r"(\d+)$", s.sid))]
-        return max(serials, default=0) + 1
+        self._catch_up()
+        # Past a segment without a sid, the rest is read each time (a TEI parser calls once).
+        rest = self.segments[self._read :]
+        serials = [int(m[1]) for s in rest if (m := _SERIAL.search(s.sid))]
+        return max([self._top, *serials]) + 1
+
+    def has_segment(self, sid: str) -> bool:
+        self._catch_up()
+        return sid in self._sids or any(s.sid == sid for s in self.segments[self._read :])
 
 
 @dataclass
@@ -239,6 +269,19 @@ def _segments(parsed: ExchangeWitness, witness: Witness) -> dict[str, Segment]:
                 % {"label": witness.label, "sid": item.sid}
             )
         seen.add(item.sid)
+        if len(item.text) > settings.SEGMENT_MAX_CHARS:
+            raise RecordError(
+                _(
+                    "Segment %(sid)s of “%(label)s” is %(length)s characters long; the limit "
+                    "is %(max)s (SEGMENT_MAX_CHARS)."
+                )
+                % {
+                    "sid": item.sid,
+                    "label": witness.label,
+                    "length": len(item.text),
+                    "max": settings.SEGMENT_MAX_CHARS,
+                }
+            )
         segment = Segment(
             witness=witness,
             sid=item.sid,

@@ -10,6 +10,7 @@ with them); units the export names with ``x-segments`` keep their ids, and a uni
 
 from pathlib import PurePath
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -33,6 +34,12 @@ def parse_tmx(root: etree._Element, filename: str = "") -> ExchangeDocument:
         raise RecordError(_("The TMX file needs a header and a body."))
     source_language = header.get("srclang", "")
     props = _props(header)
+    units = sum(1 for _tu in body.iterfind("tu"))
+    if units > settings.TMX_MAX_UNITS:
+        raise RecordError(
+            _("The translation memory holds %(count)s units; the limit is %(max)s (TMX_MAX_UNITS).")
+            % {"count": units, "max": settings.TMX_MAX_UNITS}
+        )
     memory = _Memory(source_language, props)
     for tu in body.iterfind("tu"):
         memory.add(tu)
@@ -122,13 +129,11 @@ class _Memory:
         sids = props.get("x-segments", "").split()
         if len(sids) != len(texts):
             sids = [""] * len(texts)
-        known = {s.sid for s in witness.segments}
         row_sids = []
         for sid, text in zip(sids, texts, strict=True):
             sid = sid or f"p{witness.next_serial()}"
-            if sid not in known:
+            if not witness.has_segment(sid):
                 witness.segments.append(ExchangeSegment(sid, SegmentKind.PARAGRAPH, text))
-                known.add(sid)
             row_sids.append(sid)
         return key, tuple(row_sids)
 

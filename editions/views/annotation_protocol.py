@@ -8,11 +8,13 @@ permissions as the pages: readers read, annotators post, authors and owners chan
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
+from .. import limits
 from ..anchoring import anchor
 from ..annotating import (
     AnnotationError,
@@ -102,10 +104,9 @@ def container(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str)
 
 
 def _page(request, witness, annotations, total, allow) -> HttpResponse:
-    try:
-        page = int(request.GET["page"])
-    except ValueError:
-        return _error(400, "page must be a number")
+    page = limits.small_int(request.GET["page"], minimum=0)
+    if page is None:
+        return _error(400, f"page must be a number from 0 to {limits.MAX_ID}")
     if page < 0 or (page * PAGE_SIZE >= total and page != 0):
         raise Http404("No such page.")
     items = list(annotations[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
@@ -122,9 +123,22 @@ def _spans(targets) -> list[Span]:
     return spans
 
 
+def _posted_annotation(request: HttpRequest, witness: Witness) -> dict:
+    """The posted annotation, parsed once its size, depth and number of targets are checked."""
+    data = limits.request_json(request, "The annotation")
+    if isinstance(data, dict) and isinstance(data.get("target"), list):
+        limits.check_count(
+            len(data["target"]),
+            settings.ANNOTATION_MAX_TARGETS,
+            "targets",
+            "ANNOTATION_MAX_TARGETS",
+        )
+    return parse_annotation(data, witness)
+
+
 def _create(request: HttpRequest, witness: Witness) -> HttpResponse:
     try:
-        parsed = parse_annotation(json.loads(request.body or b"null"), witness)
+        parsed = _posted_annotation(request, witness)
         annotation = create_annotation(
             user=request.user,
             document=witness.document,
@@ -133,6 +147,8 @@ def _create(request: HttpRequest, witness: Witness) -> HttpResponse:
             category=find_category(witness, parsed.get("category")),
             tags=parsed["tags"],
         )
+    except limits.LimitExceeded as exc:
+        return _error(exc.status, str(exc))
     except (ValueError, ProtocolError, AnnotationError) as exc:
         return _error(400, str(exc))
     iri = annotation_iri(request, witness, annotation)
@@ -174,7 +190,7 @@ def resource(
 
 def _update(request, witness, annotation, headers) -> HttpResponse:
     try:
-        parsed = parse_annotation(json.loads(request.body or b"null"), witness)
+        parsed = _posted_annotation(request, witness)
         annotation = update_annotation(
             annotation,
             annotation.version,
@@ -183,6 +199,8 @@ def _update(request, witness, annotation, headers) -> HttpResponse:
             tags=parsed["tags"],
             visibility=annotation.visibility,
         )
+    except limits.LimitExceeded as exc:
+        return _error(exc.status, str(exc))
     except (ValueError, ProtocolError) as exc:
         return _error(400, str(exc))
     except StaleAnnotation:

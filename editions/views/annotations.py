@@ -4,10 +4,10 @@ Annotators and above annotate and reply; authors edit and delete their own annot
 owners moderate; readers read. Every change also reaches other readers live (``events``).
 """
 
-import json
 from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from .. import events
+from .. import events, limits
 from ..annotating import (
     AnnotationError,
     Span,
@@ -54,10 +54,23 @@ def _annotation(request, document: Document, pk: int) -> Annotation:
 def _spans(document: Document, raw: str) -> list[Span]:
     """Spans posted by the page as JSON: [{"segment": pk, "start": n, "end": n}, ...]."""
     try:
-        items = json.loads(raw or "[]")
-        wanted = [(int(i["segment"]), int(i["start"]), int(i["end"])) for i in items]
-    except (ValueError, TypeError, KeyError) as exc:
-        raise AnnotationError(_("Select some text to annotate.")) from exc
+        items = limits.load_json(raw or "[]", _("The selection"))
+    except limits.LimitExceeded as exc:
+        raise AnnotationError(str(exc)) from exc
+    if not isinstance(items, list):
+        raise AnnotationError(_("Select some text to annotate."))
+    try:
+        limits.check_count(
+            len(items),
+            settings.ANNOTATION_MAX_SPANS,
+            _("selected passages"),
+            "ANNOTATION_MAX_SPANS",
+        )
+    except limits.LimitExceeded as exc:
+        raise AnnotationError(str(exc)) from exc
+    wanted = [_span_numbers(item) for item in items]
+    if None in wanted:
+        raise AnnotationError(_("Select some text to annotate."))
     segments = Segment.objects.select_related("witness").in_bulk([pk for pk, _s, _e in wanted])
     spans = []
     for pk, start, end in wanted:
@@ -68,10 +81,23 @@ def _spans(document: Document, raw: str) -> list[Span]:
     return spans
 
 
+def _span_numbers(item) -> tuple[int, int, int] | None:
+    """(segment pk, start, end) from one posted passage, or None if it is not that."""
+    if not isinstance(item, dict):
+        return None
+    pk = limits.small_int(item.get("segment"))
+    start = limits.small_int(item.get("start"), minimum=0)
+    end = limits.small_int(item.get("end"), minimum=0)
+    return None if pk is None or start is None or end is None else (pk, start, end)
+
+
 def _category(edition: Edition, raw: str | None) -> Category | None:
     if not raw:
         return None
-    return Category.objects.filter(edition=edition, pk=raw).first()
+    pk = limits.small_int(raw)
+    if pk is None:
+        raise AnnotationError(_("Unknown category."))
+    return Category.objects.filter(edition=edition, pk=pk).first()
 
 
 def _tags(raw: str) -> list[str]:
@@ -142,12 +168,15 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
         return _thread_response(request, edition, role, document, annotation, extra={"editing": 1})
     mine = {
         "body": request.POST.get("body", ""),
-        "category": _category(edition, request.POST.get("category")),
+        "category": None,
         "tags": _tags(request.POST.get("tags", "")),
         "visibility": _visibility(request.POST.get("visibility")),
     }
     try:
-        version = int(request.POST.get("version", "0"))
+        mine["category"] = _category(edition, request.POST.get("category"))
+        version = limits.small_int(request.POST.get("version", ""))
+        if version is None:
+            raise StaleAnnotation  # not a version this annotation ever had
         annotation = update_annotation(annotation, version, **mine)
     except AnnotationError as exc:  # the text as typed comes back, with the reason
         extra = {"editing": 1, "typed": mine, "edit_error": str(exc)}
@@ -233,7 +262,8 @@ MAX_LISTED = 50
 
 def annotation_filters(request: HttpRequest) -> dict[str, str]:
     keys = ("category", "author", "status", "witness", "tag", "mine")
-    return {k: request.GET.get(k, "") for k in keys}
+    # A NUL cannot be stored, so it matches nothing; PostgreSQL refuses it in a query.
+    return {k: request.GET.get(k, "").replace("\x00", "\ufffd") for k in keys}
 
 
 def filtered_annotations(

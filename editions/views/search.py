@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import concordance, search
+from .. import concordance, limits, search
 from ..annotation_models import Annotation, AnnotationTarget
 from ..markup import plain_text
 from ..models import Document, Segment, Witness
@@ -143,10 +143,8 @@ def _annotation_hit(annotation, target, *, note, quote) -> Hit:
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+    # Not a small integer (page=10**25 overflowed the database's OFFSET): the first page.
+    return limits.small_int(request.GET.get("page", "1")) or 1
 
 
 @require_GET
