@@ -48,9 +48,13 @@ def ensure_categories(edition: Edition) -> None:
     """Give an edition the default taxonomy if it has no category yet."""
     if edition.categories.exists():
         return
+    # Two first visits at once both find none: the second's inserts are the first's rows.
     Category.objects.bulk_create(
-        Category(edition=edition, slug=slug, name=str(name), color=color, position=n)
-        for n, (slug, name, color) in enumerate(DEFAULT_CATEGORIES)
+        (
+            Category(edition=edition, slug=slug, name=str(name), color=color, position=n)
+            for n, (slug, name, color) in enumerate(DEFAULT_CATEGORIES)
+        ),
+        ignore_conflicts=True,
     )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,7 +55,12 @@ def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
         if runs_in_background(source, target):
             job = start_alignment(document, source, target, request.user)
             return redirect_after_post(request, job.get_absolute_url())
-        alignment = create_alignment(document, source, target, request.user)
+        with transaction.atomic():
+            alignment = create_alignment(document, source, target, request.user)
+    except IntegrityError:  # the same pair aligned at the same moment: show that alignment
+        alignment = get_object_or_404(Alignment, source=source, target=target)
+        messages.info(request, _("These two witnesses were just aligned."))
+        return redirect_after_post(request, alignment.get_absolute_url())
     except (RowError, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect_after_post(request, document.get_absolute_url())

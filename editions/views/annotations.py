@@ -94,10 +94,10 @@ def _span_numbers(item) -> tuple[int, int, int] | None:
 def _category(edition: Edition, raw: str | None) -> Category | None:
     if not raw:
         return None
-    pk = limits.small_int(raw)
-    if pk is None:
+    category = Category.objects.filter(edition=edition, pk=limits.small_int(raw) or 0).first()
+    if category is None:  # not an id, or not one of this edition's: said, not ignored
         raise AnnotationError(_("Unknown category."))
-    return Category.objects.filter(edition=edition, pk=pk).first()
+    return category
 
 
 def _tags(raw: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,9 +38,18 @@ def edition_create(request: HttpRequest) -> HttpResponse:
     form = EditionForm(request.POST)
     if not form.is_valid():
         return _edition_list(request, form, status=400)
-    with transaction.atomic():
-        edition = form.save()
-        Membership.objects.create(edition=edition, user=request.user, role=Role.OWNER)
+    try:
+        with transaction.atomic():
+            edition = form.save()
+            Membership.objects.create(edition=edition, user=request.user, role=Role.OWNER)
+    except IntegrityError:
+        # The same slug saved at the same moment (a double click): the unique slug decided.
+        existing = Edition.objects.filter(slug=form.cleaned_data["slug"]).first()
+        if existing is not None and existing.memberships.filter(user=request.user).exists():
+            messages.info(request, _("This edition was just created."))
+            return redirect(existing)
+        form.add_error("slug", _("An edition with this slug already exists."))
+        return _edition_list(request, form, status=400)
     messages.success(request, _("Edition created. You are its owner."))
     return redirect(edition)
 
@@ -81,10 +90,15 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     form = MemberForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
-        Membership.objects.create(
-            edition=edition, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
-        )
-        messages.success(request, _("Member added."))
+        try:
+            with transaction.atomic():
+                Membership.objects.create(
+                    edition=edition, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
+                )
+        except IntegrityError:  # added at the same moment by another request: it is there
+            messages.info(request, _("This user is already a member."))
+        else:
+            messages.success(request, _("Member added."))
         return redirect_after_post(request, _members_url(edition))
     context = {
         "edition": edition,
@@ -94,7 +108,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "can": Abilities(role),
     }
     template = "editions/members.html#member-list" if request.htmx else "editions/members.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.is_bound else 200)
 
 
 def _members_url(edition: Edition) -> str:

@@ -7,6 +7,7 @@ annotations are never exported). Importing needs an editor.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -165,6 +166,8 @@ def exchange_import(request: HttpRequest, slug: str) -> HttpResponse:
             document, warnings = import_exchange(
                 upload.read(), edition=edition, user=request.user, filename=upload.name
             )
+        except IntegrityError:  # the same file saved at the same moment took the slug first
+            form.add_error("file", _("This file was just imported: see the edition's page."))
         except RecordError as exc:
             form.add_error("file", str(exc))
         else:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -67,6 +68,11 @@ def _save_import(request, edition, document, form, context) -> HttpResponse:
             label=data["label"] or None,
             filename=data.get("filename") or "",
         )
+    except IntegrityError:
+        # The same record saved at the same moment (a double click) took the slug first.
+        form.add_error(None, _("This record was just imported: see the document's page."))
+        template = "editions/import.html#preview" if request.htmx else "editions/import.html"
+        return render(request, template, context, status=409)
     except RecordError as exc:
         form.add_error(None, str(exc))
         template = "editions/import.html#preview" if request.htmx else "editions/import.html"

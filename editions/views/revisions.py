@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -248,7 +249,12 @@ def revision_create(
     if len(label) > LABEL_MAX or "\x00" in label:
         messages.error(request, _("Give the revision a shorter label, in plain text."))
         return redirect_after_post(request, document.get_absolute_url())
-    revision = create_revision_witness(witness, label=label)
+    try:
+        with transaction.atomic():
+            revision = create_revision_witness(witness, label=label)
+    except IntegrityError:  # another revision took the same slug at the same moment
+        messages.info(request, _("A revision of this text was just created: here it is."))
+        return redirect_after_post(request, document.get_absolute_url())
     messages.success(
         request,
         _("Created %(label)s: correct its text, then compare it with %(parent)s.")

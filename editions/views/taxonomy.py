@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -32,8 +33,13 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
         category = form.save(commit=False)
         category.edition = edition
         category.slug = _free_slug(edition, category.name)
-        category.save()
-        messages.success(request, _("Category added."))
+        try:
+            with transaction.atomic():
+                category.save()
+        except IntegrityError:  # the same name added at the same moment took the slug
+            messages.info(request, _("A category with this name was just added."))
+        else:
+            messages.success(request, _("Category added."))
         return redirect("editions:categories", edition.slug)
     context = {
         "edition": edition,
@@ -41,7 +47,9 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "can": Abilities(role),
     }
-    return render(request, "editions/categories.html", context)
+    return render(
+        request, "editions/categories.html", context, status=400 if form.is_bound else 200
+    )
 
 
 def _free_slug(edition, name: str) -> str:
