@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .. import limits
 from ..annotating import ensure_categories
 from ..annotation_models import Category
 from ..models import Role
@@ -17,6 +18,9 @@ from ..permissions import Abilities, edition_for
 
 
 class CategoryForm(forms.ModelForm):
+    # Bounded here as PostgreSQL bounds the column: SQLite would store any integer.
+    position = forms.IntegerField(min_value=0, max_value=limits.MAX_ID, initial=0)
+
     class Meta:
         model = Category
         fields = ["name", "color", "position"]
