@@ -149,6 +149,13 @@ class ImportForm(forms.Form):
             record = parse_record(data, cleaned.get("filename") or "")
         except RecordError as exc:
             raise forms.ValidationError(str(exc)) from exc
+        for segment in record.segments:  # each paragraph as bounded as an edited one
+            try:
+                limits.check_length(
+                    segment.text, settings.SEGMENT_MAX_CHARS, _("A paragraph"), "SEGMENT_MAX_CHARS"
+                )
+            except limits.LimitExceeded as exc:
+                raise forms.ValidationError(str(exc)) from exc
         cleaned["record"] = record
         cleaned["decoded_text"] = record_source_text(data, cleaned.get("filename") or "")
         return cleaned

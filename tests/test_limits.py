@@ -206,3 +206,13 @@ def test_a_translation_memory_over_the_unit_limit_is_refused_naming_it(settings)
     root = etree.fromstring(f'<tmx version="1.4"><header srclang="fr"/><body>{units}</body></tmx>')
     with pytest.raises(RecordError, match="TMX_MAX_UNITS"):
         parse_tmx(root)
+
+
+def test_an_imported_paragraph_over_the_segment_limit_is_refused(client_as, edition, settings):
+    settings.SEGMENT_MAX_CHARS = 100
+    url = reverse("editions:import_record", args=[edition.slug])
+    text = "A short paragraph.\n\n" + "word " * 40
+    response = client_as("editor").post(url, {"text": text, "save": "1"})
+    assert response.status_code == 400
+    assert "SEGMENT_MAX_CHARS" in response.text
+    assert not edition.documents.exists()

@@ -44,7 +44,7 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
             }
         )
     template = "editions/import.html#preview" if request.htmx else "editions/import.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def _labelled(model, values: dict) -> list[tuple[str, object]]:
