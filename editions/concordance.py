@@ -40,7 +40,7 @@ from .models import Document, Witness, WitnessRole
 
 MAX_PATTERN = 100
 MAX_LINES = 100  # lines read, sorted and counted; more are reported as left out
-SCAN_CHUNK = 400
+SCAN_CHUNK = 1000  # segments per query: fewer round trips (each sorts the candidates again)
 CONTEXT = 70  # characters of context on each side of a hit
 MODES = ("stemmed", "exact", "regex")
 SORTS = ("date", "left", "right", "translator")
