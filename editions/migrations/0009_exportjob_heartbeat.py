@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editions', '0007_edition_search_equivalents'),
+        ('editions', '0008_alignment_jobs'),
     ]
 
     operations = [
