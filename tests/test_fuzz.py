@@ -342,7 +342,9 @@ HOSTILE_PARAMETER = st.one_of(with_nul(), HOSTILE_ID, longer_than(300), st.text(
 @given(
     st.sampled_from(["search", "concordance", "concordance_csv", "panel", "container"]),
     st.dictionaries(
-        st.sampled_from(["q", "page", "mode", "language", "sort", "edition", "author", "tag"]),
+        st.sampled_from(
+            ["q", "page", "offset", "mode", "language", "sort", "edition", "author", "tag"]
+        ),
         HOSTILE_PARAMETER,
         min_size=1,
         max_size=4,

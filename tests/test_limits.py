@@ -171,6 +171,12 @@ def test_an_edit_with_a_category_that_is_no_id_keeps_the_typed_text(client_as, s
     assert Annotation.objects.get().body == "Dean Rusk"
 
 
+def test_a_panel_offset_that_is_no_small_number_starts_from_the_first(client_as, segment):
+    url = doc_url(segment.witness.document, "annotation_panel")
+    for offset in (str(10**25), "abc", "-5"):
+        assert client_as("annotator").get(url, {"offset": offset}).status_code == 200
+
+
 def test_a_nul_in_the_panel_s_filters_matches_nothing(client_as, segment):
     post_form(client_as("annotator"), segment)
     url = doc_url(segment.witness.document, "annotation_panel")

@@ -322,10 +322,8 @@ def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[
 @login_required
 def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = _document(request, slug, doc_slug, Role.READER)
-    try:
-        offset = max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    # Not a small integer (offset=10**25 overflows the database's OFFSET): from the start.
+    offset = limits.small_int(request.GET.get("offset", "0"), minimum=0) or 0
     annotations, wanted = filtered_annotations(request, document, offset)
     more = len(annotations) > MAX_LISTED
     annotations = annotations[:MAX_LISTED]
