@@ -55,6 +55,11 @@ class ParsedNoteRef:
 
     label: str
     offset: int  # in code points of the segment's (marker-free) text
+    # The footnote this marker calls, once ``body.link_notes`` has looked (``linked``): None
+    # then means no definition matches it. Unlooked refs are linked by label when saved.
+    note: "ParsedSegment | None" = field(default=None, compare=False, repr=False)
+    linked: bool = field(default=False, compare=False, repr=False)
+    kind: str = field(default="", compare=False, repr=False)  # "square", "superscript"...
 
 
 @dataclass
@@ -72,6 +77,8 @@ class ParsedRecord:
     witness: dict[str, Any] = field(default_factory=dict)
     segments: list[ParsedSegment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the parser left out on purpose and says so (not a problem: a Gutenberg licence).
+    notices: list[str] = field(default_factory=list)
 
     @property
     def footnotes(self) -> list[ParsedSegment]:

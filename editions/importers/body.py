@@ -94,6 +94,97 @@ def heading_text(block: Block) -> str | None:
     return None
 
 
+# Chapter and section headings as books print them: "CHAPTER I.", "Chapitre premier",
+# "BOOK TWO", "XXIV", "12", "II. The Unfolding of the Crisis".
+_DIVISION_WORDS = (
+    r"chapter|chapitre|chap\.|book|livre|part|partie|section|canto|chant|tome|volume|"
+    r"kapitel|capítulo|capitulo|capitolo|hoofdstuk"
+)
+# A well-formed roman numeral (not empty): "XXIV", never "CIVIL".
+_ROMAN = r"(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b"
+_NUMBER_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+        "eighty ninety hundred first second third fourth fifth sixth seventh eighth ninth "
+        "tenth eleventh twelfth last un une deux trois quatre cinq six sept huit neuf dix onze "
+        "douze treize quatorze quinze seize vingt trente quarante cinquante soixante cent "
+        "premier première premiere second seconde dernier dernière",
+    )
+)
+_DIVISION = re.compile(
+    rf"^(?P<word>{_DIVISION_WORDS})\s+(?P<number>{_ROMAN}|\d{{1,4}}|[^\W\d_]+(?:-[^\W\d_]+)*)"
+    r"\s*[.:]?(?:\s*[.:—–-]\s*(?P<title>\S.{0,99}))?$",
+    re.I,
+)
+_BARE_NUMBER = re.compile(rf"^(?:{_ROMAN}|\d{{1,3}})\s*\.?$")
+_ROMAN_TITLE = re.compile(rf"^{_ROMAN}\.\s+(?P<title>[^\W\d_].{{0,99}})$")
+_SINGLE_DIVISIONS = re.compile(
+    r"^(?:PROLOGUE|ÉPILOGUE|EPILOGUE|PRÉFACE|PREFACE|INTRODUCTION|CONCLUSION|AVANT-PROPOS)\.?$"
+)
+MAX_TITLE_LINE = 120
+
+
+def _is_number_word(word: str) -> bool:
+    parts = word.lower().split("-")
+    return all(p in _NUMBER_WORDS or p.endswith(("ième", "ieme", "th")) for p in parts)
+
+
+def chapter_heading(block: Block) -> str | None:
+    """The text of a book's chapter or section heading: one short line standing alone (or
+    with its title on the next line of the same block), or None."""
+    if len(block) > 2 or any(len(line.strip()) > MAX_TITLE_LINE for line in block):
+        return None
+    first = clean_inline(strip_quote(block[0]))
+    if not (_is_division_line(first) or (len(block) == 1 and _is_titled_roman(first))):
+        return None
+    if len(block) == 2:
+        if not _bare_chapter_number(block[:1]) or not is_title_line(block[1:]):
+            return None
+        return f"{first}\n{block_text(block[1:])}"
+    return first
+
+
+def _is_division_line(line: str) -> bool:
+    if _BARE_NUMBER.match(line) or _SINGLE_DIVISIONS.match(line):
+        return True
+    match = _DIVISION.match(line)
+    if match is None:
+        return False
+    number = match["number"]
+    return bool(re.fullmatch(rf"{_ROMAN}|\d+", number, re.I)) or _is_number_word(number)
+
+
+def _is_titled_roman(line: str) -> bool:
+    """ "II. The Unfolding of the Crisis": a numbered section heading, not a sentence."""
+    match = _ROMAN_TITLE.match(line)
+    return bool(match) and not re.search(r"[.;,:]$", line) and match["title"][0].isupper()
+
+
+def _bare_chapter_number(block: Block) -> bool:
+    """A heading that is only a number ("XXIV", "CHAPTER 1"): a title line may follow it."""
+    if len(block) != 1:
+        return False
+    line = clean_inline(strip_quote(block[0]))
+    match = _DIVISION.match(line)
+    return bool(_BARE_NUMBER.match(line) or (match and not match["title"]))
+
+
+def is_title_line(block: Block) -> bool:
+    """A chapter's title under its number: short, not dialogue, and either in capitals or
+    without a sentence's final stop ("First Lessons in Climbing", "LOST!")."""
+    text = block_text(block)
+    if len(block) > 2 or not 0 < len(text) <= MAX_TITLE_LINE or len(text.split()) > 16:
+        return False
+    if not text[0].isalnum() or _is_division_line(text):
+        return False
+    letters = [c for c in text if c.isalpha()]
+    capitals = bool(letters) and all(c.isupper() for c in letters)
+    return capitals or (text[0].isupper() and not re.search(r"[.,;:!?»”\"…]$", text))
+
+
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_\\])_(?!\w)")
 _INLINE_RULES = [
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
     (re.compile(r"\[([^\]^][^\]]*)\]\((?:https?://|/|#)[^)\s]*\)"), r"\1"),  # [text](url)
@@ -107,21 +198,28 @@ _INLINE_RULES = [
     (re.compile(r"(?<!\w)__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__(?!\w)"), r"\1"),
     (re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*]+?)(?<=[^\s*\\])\*(?![\w*])"), r"\1"),
     # Underscores inside words (snake_case, URLs) are not emphasis.
-    (re.compile(r"(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_\\])_(?!\w)"), r"\1"),
+    (_UNDERSCORE_EMPHASIS, r"\1"),
     (re.compile(r"\*\*"), ""),  # a bold mark left unpaired
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),  # Markdown escapes
 ]
 
 
-def clean_inline(text: str) -> str:
-    """Markdown emphasis, links and a few HTML tags stripped to their text."""
+def clean_inline(text: str, *, keep_underscores: bool = False) -> str:
+    """Markdown emphasis, links and a few HTML tags stripped to their text.
+
+    ``keep_underscores`` keeps "_italics_" as written: in a plain-text book (Project
+    Gutenberg's convention) they are the only record of the emphasis, and segments are plain
+    text.
+    """
     for pattern, replacement in _INLINE_RULES:
+        if keep_underscores and pattern is _UNDERSCORE_EMPHASIS:
+            continue
         text = pattern.sub(replacement, text)
     return text.strip()
 
 
-def block_text(block: Block, *, hard_break: str = " ") -> str:
-    return clean_inline(join_lines(block, hard_break=hard_break))
+def block_text(block: Block, *, hard_break: str = " ", keep_underscores: bool = False) -> str:
+    return clean_inline(join_lines(block, hard_break=hard_break), keep_underscores=keep_underscores)
 
 
 # Footnote definitions: how a note starts, by style.
@@ -159,12 +257,14 @@ class Note:
 
 
 def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Note]]:
-    """Body blocks and footnotes.
+    """Body blocks and the notes that stand apart from the text.
 
     Markdown footnotes (``[^1]: ...``) are notes wherever they stand. Other styles are notes
-    only in the notes area: the last run of blocks that starts with a note label, whose labels
-    follow each other (1, 2, 3...) and that holds no heading. In that area a paragraph that
-    does not start with a label continues the previous note (a note split by a page break).
+    here only in the notes section: the last run of blocks that starts with a note label,
+    whose labels follow each other (1, 2, 3...) and that holds nothing but notes and their
+    continuations (an indented block, or one going on in lower case after a page break).
+    Notes that follow their calling paragraph inside the text are found by
+    ``build_segments``.
     """
     blocks, notes = _markdown_notes(blocks)
     start = _notes_area(blocks)
@@ -208,41 +308,80 @@ def _markdown_notes(blocks: list[Block]) -> tuple[list[Block], list[Note]]:
     return body, notes
 
 
+def _continues_note(block: Block) -> bool:
+    """A block that can only be the rest of a note: indented, or going on in lower case."""
+    text = block_text(block)
+    return block[0][:1].isspace() or (bool(text) and text[0].islower())
+
+
+MAX_NOTE_PARAGRAPHS = 2  # of a note in the notes section that start like a new sentence
+
+
 def _notes_area(blocks: list[Block]) -> int | None:
-    """The first block of the notes area, found in one pass from the end."""
-    headings = [i for i, block in enumerate(blocks) if heading_text(block) is not None]
-    first_possible = headings[-1] + 1 if headings else 0
-    # Per style: do the labels from here to the end follow each other, and which are they.
-    following: dict[str, bool] = {}
-    next_label: dict[str, int] = {}
-    labels: dict[str, set[str]] = {}
-    called: set[str] | None = None
-    area = None
-    for i in range(len(blocks) - 1, first_possible - 1, -1):
-        for line in reversed(blocks[i]):
-            begun = note_start(line)
-            if begun is None or begun.style == "markdown":
-                continue
-            number, style = int(begun.label), begun.style
-            in_order = next_label.get(style, number + 1) == number + 1
-            following[style] = following.get(style, True) and in_order
-            next_label[style] = number
-            labels.setdefault(style, set()).add(begun.label)
+    """The first block of the notes section, found in one pass from the end.
+
+    Every block after it is a note (labels in order, one style) or the rest of one: an
+    indented paragraph, one going on in lower case, or a paragraph or two between two notes.
+    Nothing after the last note belongs to the section, so a note inside the text never
+    turns the paragraphs after it into notes.
+    """
+    area = style = None
+    expected: int | None = None  # the label the block before must end with
+    loose = 0  # paragraphs in a row, met going back, that read like text
+    for i in range(len(blocks) - 1, -1, -1):
+        starts = [b for line in blocks[i] if (b := note_start(line))]
         begun = note_start(blocks[i][0])
-        if begun is None or begun.style == "markdown" or not following[begun.style]:
+        if begun is None or begun.style == "markdown":
+            if any(b.style == style for b in starts) or heading_text(blocks[i]) is not None:
+                break
+            if not _continues_note(blocks[i]):
+                # A note of several paragraphs, between two notes; never after the last one.
+                loose += 1
+                if area is None or loose > MAX_NOTE_PARAGRAPHS:
+                    break
             continue
-        if begun.style in WEAK_STYLES:
-            called = _called_labels(blocks) if called is None else called
-            if not labels[begun.style] & called:
-                continue
+        loose = 0
+        if style not in (None, begun.style):
+            break
+        style = begun.style
+        numbers = [int(b.label) for b in starts if b.style == style]
+        in_order = all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
+        if not in_order or (expected is not None and numbers[-1] + 1 != expected):
+            break
+        expected = numbers[0]
         area = i
-    return area
+    if area is None or style not in WEAK_STYLES:
+        return area
+    return area if _weak_notes_are_called(blocks, area) else None
 
 
-def _called_labels(blocks: list[Block]) -> set[str]:
-    """Labels that markers call anywhere in the text (a "1. " note line calls nothing)."""
+_NOTES_HEADING = re.compile(
+    r"^(?:foot|end)?notes?|notes? (?:du traducteur|de l'éditeur|de la rédaction)|références"
+    r"|references|sources$",
+    re.I,
+)
+
+
+def _weak_notes_are_called(blocks: list[Block], area: int) -> bool:
+    """Whether "1. " blocks at the end are notes: after a rule or a "Notes" heading, or
+    called by superscript or parenthesised markers. A "[1]" calls a "[1]" note, so it
+    never makes numbered paragraphs into notes."""
+    if area and (is_rule(blocks[area - 1]) or _is_notes_heading(blocks[area - 1])):
+        return True
+    labels = {note_start(line).label for b in blocks[area:] for line in b if note_start(line)}
+    return bool(labels & _called_labels(blocks[:area], kinds={"superscript", "supparen", "paren"}))
+
+
+def _is_notes_heading(block: Block) -> bool:
+    text = heading_text(block)
+    text = text if text is not None else (block_text(block) if len(block) == 1 else "")
+    return bool(_NOTES_HEADING.fullmatch(text.strip().rstrip(":").strip()))
+
+
+def _called_labels(blocks: list[Block], kinds: set[str]) -> set[str]:
+    """Labels that markers of these kinds call in the text (a "1. " note line calls nothing)."""
     text = "\n".join(block_text(b) for b in blocks)
-    return {ref.label for ref in extract_markers(text, allow_paren=True)[1]}
+    return {ref.label for ref in extract_markers(text, allow_paren=True)[1] if ref.kind in kinds}
 
 
 # Footnote markers in running text.
@@ -285,7 +424,8 @@ def extract_markers(text: str, *, allow_paren: bool) -> tuple[str, list[ParsedNo
             piece += match["pre"][:1]  # "word ¹next" keeps one space
         pieces.append(piece)
         length += len(piece)
-        refs.append(ParsedNoteRef(label=match[kind].translate(_FROM_SUPERSCRIPT), offset=length))
+        label = match[kind].translate(_FROM_SUPERSCRIPT)
+        refs.append(ParsedNoteRef(label=label, offset=length, kind=kind))
         pos = end
         if length == 0:  # the text still has not begun: skip the space after the marker
             pos = text_begins = _SPACE.match(text, end).end()
@@ -324,6 +464,7 @@ class _Growing:
     pieces: list[str]
     refs: list[ParsedNoteRef]
     length: int
+    label: str = ""
 
     def add(self, text: str, refs: list[ParsedNoteRef]) -> None:
         joiner = _joiner(self.pieces[-1])
@@ -333,11 +474,11 @@ class _Growing:
         self.length = shift + len(text)
 
 
-def note_text(note: Note) -> str:
+def note_text(note: Note, *, keep_underscores: bool = False) -> str:
     """A note's paragraphs as one text: a cut sentence is rejoined, a new paragraph kept."""
     pieces: list[str] = []
     for part in note.parts:
-        piece = block_text(part)
+        piece = block_text(part, keep_underscores=keep_underscores)
         if not piece:
             continue
         if pieces:
@@ -346,21 +487,40 @@ def note_text(note: Note) -> str:
     return "".join(pieces)
 
 
-def build_segments(blocks: list[Block]) -> list[ParsedSegment]:
-    """Headings, paragraphs and footnotes, in order; markers removed and recorded as refs.
+def build_segments(blocks: list[Block], *, keep_underscores: bool = False) -> list[ParsedSegment]:
+    """Headings, paragraphs and footnotes, in the order they stand; markers removed and
+    recorded as refs (``link_notes`` then links them and moves the footnotes last).
 
     A paragraph that continues the previous one's sentence (cut by a page break) is
-    rejoined to it.
+    rejoined to it. A chapter heading's title line is part of the heading. A note written
+    after the paragraph that calls it (Gutenberg's "[1] ..." blocks) is one block, or that
+    block and the indented ones under it.
     """
     body, notes = split_notes(blocks)
+    keep = keep_underscores
+    allow_paren = bool(notes) or any(_starts_note(b, {"paren"}) for b in body)
     growing: list[_Growing] = []
-    for block in body:
+    waiting: set[str] = set()  # labels called in this chapter and not yet defined
+    i = 0
+    while i < len(body):
+        block, i = body[i], i + 1
         if is_rule(block):
             continue
-        heading = heading_text(block)
+        if (inline := _inline_note(block, waiting)) is not None:
+            while i < len(body) and block[0][:1].isspace() and _is_indented_rest(body[i]):
+                inline.parts.append(body[i])  # the indented paragraphs under an indented note
+                i += 1
+            waiting.discard(inline.label)
+            if text := note_text(inline, keep_underscores=keep_underscores):
+                growing.append(_Growing("footnote", [text], [], len(text), inline.label))
+            continue
+        heading, i = _heading(body, i - 1)
         kind = "heading" if heading is not None else "paragraph"
-        raw = heading if heading is not None else block_text(block)
-        text, refs = extract_markers(raw, allow_paren=bool(notes))
+        raw = heading if heading is not None else block_text(block, keep_underscores=keep)
+        text, refs = extract_markers(raw, allow_paren=allow_paren)
+        if kind == "heading":
+            waiting.clear()  # notes are numbered afresh in each chapter
+        waiting.update(ref.label for ref in refs)
         if not text.strip():
             continue
         last = growing[-1] if growing else None
@@ -368,12 +528,98 @@ def build_segments(blocks: list[Block]) -> list[ParsedSegment]:
             last.add(text, refs)
         else:
             growing.append(_Growing(kind, [text], refs, len(text)))
-    segments = [ParsedSegment(kind=g.kind, text="".join(g.pieces), refs=g.refs) for g in growing]
+    segments = [
+        ParsedSegment(kind=g.kind, text="".join(g.pieces), label=g.label, refs=g.refs)
+        for g in growing
+    ]
     for note in notes:
-        text = note_text(note)
-        if text:
+        if text := note_text(note, keep_underscores=keep_underscores):
             segments.append(ParsedSegment(kind="footnote", text=text, label=note.label))
     return segments
+
+
+def _heading(body: list[Block], i: int) -> tuple[str | None, int]:
+    """The heading that ``body[i]`` is (a chapter's title line taken with it), and the index
+    of the block after it."""
+    block = body[i]
+    heading = heading_text(block)
+    if heading is None and (heading := chapter_heading(block)) is not None:
+        titled = i + 1 < len(body) and _bare_chapter_number(block) and is_title_line(body[i + 1])
+        if titled:
+            return f"{heading}\n{block_text(body[i + 1])}", i + 2  # "CHAPTER I." + its title
+    return heading, i + 1
+
+
+# Styles of inline notes that need a call waiting for them; "[1] " blocks are notes anyway.
+_CALLED_INLINE_STYLES = {"paren", "superscript", "number"}
+
+
+def _starts_note(block: Block, styles: set[str]) -> bool:
+    begun = note_start(block[0])
+    return begun is not None and begun.style in styles
+
+
+def _inline_note(block: Block, waiting: set[str]) -> Note | None:
+    """The note that ``block`` is, when it defines a note inside the text.
+
+    "[1] text" always is. "(1) text", "¹ text" and an indented "1. text" only when a marker
+    in this chapter calls that label and waits for it: otherwise they are numbered
+    paragraphs, which keep their number.
+    """
+    begun = note_start(block[0])
+    if begun is None or begun.style == "markdown":
+        return None
+    if begun.style != "square":
+        called = begun.label in waiting and begun.style in _CALLED_INLINE_STYLES
+        if not called or (begun.style == "number" and not block[0][:1].isspace()):
+            return None
+    return Note(begun.label, [[begun.rest, *block[1:]]])
+
+
+def _is_indented_rest(block: Block) -> bool:
+    return all(line[:1].isspace() for line in block) and note_start(block[0]) is None
+
+
+def link_notes(segments: list[ParsedSegment]) -> list[ParsedSegment]:
+    """Link every marker to the note it calls; return the segments with the notes last.
+
+    A marker calls the nearest note with its label that follows it in its chapter (notes
+    are numbered afresh in each chapter), or else the note with its label in the notes
+    section at the end (the trailing run of notes). A marker with neither keeps ``note``
+    None and is reported by ``note_link_warnings``; no text is moved or lost.
+    """
+    end = len(segments)
+    while end and segments[end - 1].kind == "footnote":
+        end -= 1
+    section: dict[str, ParsedSegment] = {}
+    for note in segments[end:]:
+        section.setdefault(note.label, note)
+    waiting: list[ParsedNoteRef] = []
+
+    def close_chapter() -> None:
+        for ref in waiting:
+            ref.note = section.get(ref.label)
+        waiting.clear()
+
+    for segment in segments[:end]:
+        if segment.kind == "heading":
+            close_chapter()
+        if segment.kind == "footnote":
+            waiting[:] = [r for r in waiting if not _defines(segment, r)]
+            continue
+        for ref in segment.refs:
+            ref.linked, ref.note = True, None
+            waiting.append(ref)
+    close_chapter()
+    body = [s for s in segments if s.kind != "footnote"]
+    return body + [s for s in segments if s.kind == "footnote"]
+
+
+def _defines(note: ParsedSegment, ref: ParsedNoteRef) -> bool:
+    if note.label != ref.label:
+        return False
+    ref.note = note
+    return True
 
 
 MAX_HEADING_LINE = 200  # longer is running text
@@ -423,11 +669,16 @@ MAX_WARNINGS_OF_A_KIND = 10
 def note_link_warnings(segments: list[ParsedSegment]) -> list[str]:
     """Markers without a footnote, and footnotes no marker calls (not errors: editors fix
     them in the workbench). Ten of each kind at most, then how many more."""
-    labels = Counter(s.label for s in segments if s.kind == "footnote")
-    called = {ref.label for s in segments if s.kind != "footnote" for ref in s.refs}
-    twice = [label for label, count in labels.items() if count > 1]
-    uncalled = [(ref.label, s.text) for s in segments for ref in s.refs if ref.label not in labels]
-    unused = [label for label in labels if label not in called]
+    notes = [s for s in segments if s.kind == "footnote"]
+    calls = [(ref, s.text) for s in segments if s.kind != "footnote" for ref in s.refs]
+    targets = note_targets(segments)
+    labels = Counter(n.label for n in notes)
+    linked = all(ref.linked for ref, _text in calls) and bool(calls)
+    # Labels repeat by design when notes are numbered afresh in each chapter.
+    twice = [] if linked else [label for label, count in labels.items() if count > 1]
+    uncalled = [(ref.label, text) for ref, text in calls if targets.get(id(ref)) is None]
+    called = {id(note) for note in targets.values() if note is not None}
+    unused = [n.label for n in notes if id(n) not in called]
     return [
         *_capped(
             twice, lambda label: _("Two footnotes are labelled %(label)s.") % {"label": label}
@@ -444,6 +695,21 @@ def note_link_warnings(segments: list[ParsedSegment]) -> list[str]:
             lambda label: _("Footnote %(label)s is never called in the text.") % {"label": label},
         ),
     ]
+
+
+def note_targets(segments: list[ParsedSegment]) -> dict[int, ParsedSegment | None]:
+    """The note each marker calls, keyed by the marker's ``id``: the one ``link_notes``
+    chose, or else the first note with its label (records parsed without ``link_notes``)."""
+    first: dict[str, ParsedSegment] = {}
+    for segment in segments:
+        if segment.kind == "footnote":
+            first.setdefault(segment.label, segment)
+    return {
+        id(ref): ref.note if ref.linked else first.get(ref.label)
+        for segment in segments
+        if segment.kind != "footnote"
+        for ref in segment.refs
+    }
 
 
 def _capped(items: list[Any], message: Callable[[Any], str]) -> list[str]:

@@ -13,7 +13,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .base import ParsedRecord
-from .body import Block, build_segments, join_lines, split_blocks, strip_quote, take_heading_lines
+from .body import (
+    Block,
+    build_segments,
+    join_lines,
+    link_notes,
+    split_blocks,
+    strip_quote,
+    take_heading_lines,
+)
 from .metadata import (
     fill_blanks,
     guess_language,
@@ -48,7 +56,7 @@ def parse_cvce(text: str) -> ParsedRecord:
     witness, end = _fields(blocks, start, record.warnings)
     body = _without_furniture(blocks[end:], title)
     heading_fields, kept, taken = take_heading_lines(body)
-    record.segments = kept + build_segments(body[taken:])
+    record.segments = link_notes(kept + build_segments(body[taken:]))
     record.witness = _witness(title, witness, record)
     record.document = _document(title, witness, heading_fields, record.warnings)
     return record

@@ -18,25 +18,36 @@ from .body import (
     Block,
     block_text,
     build_segments,
+    chapter_heading,
     continues,
     extract_markers,
     heading_text,
+    link_notes,
     split_blocks,
     take_heading_lines,
 )
-from .metadata import fill_blanks, guess_language, parse_heading_line, parse_title
+from .gutenberg import strip_gutenberg
+from .metadata import fill_blanks, guess_language, language_code, parse_heading_line, parse_title
 
 MAX_TITLE_LENGTH = 150
+SAMPLE_SEGMENTS = 200  # enough text to tell a language; a whole novel is not needed
 
 
 def parse_text(text: str) -> ParsedRecord:
     record = ParsedRecord(format="text")
+    text, gutenberg = strip_gutenberg(text, record.notices)
     blocks = split_blocks(text)
     title, title_segments, blocks = _title(blocks)
     heading_fields, kept, taken = take_heading_lines(blocks)
-    record.segments = title_segments + kept + build_segments(blocks[taken:])
-    record.document = _document(title, heading_fields)
-    language = guess_language(" ".join(s.text for s in record.segments))
+    body = build_segments(blocks[taken:], keep_underscores=not looks_like_markdown(text))
+    record.segments = link_notes(title_segments + kept + body)
+    record.document = _document(title or gutenberg.get("title", ""), heading_fields)
+    fill_blanks(record.document, {"author": gutenberg.get("author", "")})
+    if gutenberg.get("translator"):
+        record.witness["translator"] = gutenberg["translator"]
+    language = language_code(gutenberg.get("language", "")) or guess_language(
+        " ".join(s.text for s in record.segments[:SAMPLE_SEGMENTS])
+    )
     if title:
         record.witness["title_as_published"] = title
     if language:
@@ -44,6 +55,15 @@ def parse_text(text: str) -> ParsedRecord:
     else:
         record.warnings.append(_("Could not tell the language of the text; choose it when saving."))
     return record
+
+
+_MARKDOWN = re.compile(r"^\s{0,3}#{1,6}\s|\*\*\S|\[\^[^\]\s]+\]|\]\((?:https?://|/|#)", re.M)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Markdown strips its emphasis marks; a plain text (a Gutenberg book) keeps "_italics_"
+    as written, its only record of them."""
+    return bool(_MARKDOWN.search(text))
 
 
 def _title(blocks: list[Block]) -> tuple[str, list[ParsedSegment], list[Block]]:
@@ -62,6 +82,8 @@ def _title(blocks: list[Block]) -> tuple[str, list[ParsedSegment], list[Block]]:
         if len(block) == 1 and re.match(r"^\s{0,3}#\s", block[0]):  # a level-1 heading
             heading = heading_text(block) or ""
             return extract_markers(heading, allow_paren=False)[0], [], blocks
+    if chapter_heading(blocks[0]) is not None:
+        return "", [], blocks  # a book that opens on its first chapter: no title here
     if len(blocks) > 1 and _looks_like_title(blocks[0], blocks[1]):
         text, refs = extract_markers(block_text(blocks[0]), allow_paren=False)
         return text, [ParsedSegment(kind="heading", text=text, refs=refs)], blocks[1:]

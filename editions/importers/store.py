@@ -28,7 +28,7 @@ from ..models import (
     WitnessRole,
 )
 from .base import DOCUMENT_FIELDS, WITNESS_FIELDS, ParsedRecord, RecordError
-from .body import note_link_warnings
+from .body import note_link_warnings, note_targets
 from .metadata import language_code, language_name
 
 # The corpus is French-origin (see Document): a text's original language when no witness
@@ -280,17 +280,16 @@ def _create_segments(record: ParsedRecord, witness: Witness) -> None:
 
 
 def _link_footnotes(record: ParsedRecord, witness: Witness) -> None:
-    """One FootnoteRef per marker whose label has a footnote (the first, if labels repeat)."""
+    """One FootnoteRef per marker that calls a footnote (``body.note_targets``)."""
     saved = list(witness.segments.order_by("position"))
-    notes: dict[str, Segment] = {}
-    for segment in saved:
-        if segment.kind == SegmentKind.FOOTNOTE and segment.label:
-            notes.setdefault(segment.label, segment)
+    pairs = list(zip(saved, record.segments, strict=True))
+    by_parsed = {id(parsed): segment for segment, parsed in pairs}
+    targets = note_targets(record.segments)
     links = [
-        FootnoteRef(segment=segment, note=notes[ref.label], label=ref.label, offset=ref.offset)
-        for segment, parsed in zip(saved, record.segments, strict=True)
+        FootnoteRef(segment=segment, note=by_parsed[id(note)], label=ref.label, offset=ref.offset)
+        for segment, parsed in pairs
         for ref in parsed.refs
-        if ref.label in notes
+        if (note := targets.get(id(ref))) is not None
     ]
     FootnoteRef.objects.bulk_create(links)
 

@@ -18,6 +18,7 @@ from .body import (
     build_segments,
     clean_inline,
     join_lines,
+    link_notes,
     split_blocks,
     take_heading_lines,
 )
@@ -67,7 +68,7 @@ def parse_wilson(text: str) -> ParsedRecord:
     date, title = _date_and_title(blocks[:first])
     body = blocks[end:]
     heading_fields, kept, taken = take_heading_lines(body)
-    record.segments = kept + build_segments(body[taken:])
+    record.segments = link_notes(kept + build_segments(body[taken:]))
     raw_citation = " ".join(join_lines(b) for b in values.get("citation", []))
     citation = _citation_fields(raw_citation, record.warnings)
     title = title or _quoted_title(citation.get("citation", ""))
