@@ -201,7 +201,7 @@ TASKS = {
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 # Uploads: records are a few kilobytes; refuse anything far larger before parsing it.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 8 * 1024 * 1024)  # a whole novel fits
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024
 

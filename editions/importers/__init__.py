@@ -18,6 +18,7 @@ from .decoding import decode
 from .detect import detect_format
 from .plaintext import parse_text
 from .safexml import refuse_exchange_file
+from .summary import long_segment_warnings
 from .wilson import parse_wilson
 from .word import docx_text, is_docx, looks_like_docx
 
@@ -50,6 +51,7 @@ def parse_record(
     record.warnings[:0] = warnings
     known = set(record.warnings)
     record.warnings += [w for w in note_link_warnings(record.segments) if w not in known]
+    record.warnings += long_segment_warnings(record.segments)
     return record
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Count, F, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -71,6 +71,29 @@ def save_record(
     return witness
 
 
+MAX_SAME_LENGTH_CANDIDATES = 20  # witnesses of the same size compared text by text
+
+
+def find_identical_witness(record: ParsedRecord, edition: Edition) -> Witness | None:
+    """A witness of the edition whose segments are the record's, kind and text alike: the
+    same file imported before. Only witnesses with as many segments are read, a few at most."""
+    wanted = [(s.kind, s.text) for s in record.segments]
+    candidates = (
+        Witness.objects.filter(document__edition=edition)
+        .annotate(size=Count("segments"))
+        .filter(size=len(wanted))
+        .select_related("document")
+        .order_by("pk")[:MAX_SAME_LENGTH_CANDIDATES]
+    )
+    for witness in candidates:
+        first = witness.segments.order_by("position").values_list("kind", "text")[:1]
+        if list(first) != wanted[:1]:
+            continue  # most differ from their first segment: no need to read them whole
+        if list(witness.segments.order_by("position").values_list("kind", "text")) == wanted:
+            return witness
+    return None
+
+
 def _find_or_create_document(record: ParsedRecord, edition: Edition, slug: str | None) -> Document:
     if slug:
         existing = Document.objects.filter(edition=edition, slug=slug).first()
@@ -88,8 +111,10 @@ def _find_or_create_document(record: ParsedRecord, edition: Edition, slug: str |
 
 
 def _title_from_text(record: ParsedRecord) -> str:
-    """A stand-in title, the first words of the text, for a record that states none."""
-    words = record.body[0].text.split() if record.body else []
+    """A stand-in title, the first words of the text, for a record that states none (its
+    first paragraph: a book's first heading is only "I" or "CHAPTER 1")."""
+    paragraphs = [s for s in record.body if s.kind == "paragraph"] or record.body
+    words = paragraphs[0].text.split() if paragraphs else []
     title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
     record.warnings.append(
         _("The record has no title; the document was called “%(title)s”. Rename it.")

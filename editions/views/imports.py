@@ -1,5 +1,7 @@
 """Importing a record: upload or paste, preview, then save on confirmation."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
@@ -11,9 +13,13 @@ from django.views.decorators.http import require_http_methods
 from ..forms import ImportForm
 from ..importers import save_record
 from ..importers.base import RecordError
+from ..importers.store import find_identical_witness
+from ..importers.summary import summarize
 from ..models import Document, Role, Witness
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
+
+PREVIEW_SEGMENTS = 60  # shown in full; a book's other 2,000 are counted, not rendered
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,9 +37,14 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
     if request.method == "POST" and form.is_valid():
         if "save" in request.POST:
             return _save_import(request, edition, document, form, context)
-        context["record"] = form.record
-        context["preview_document"] = _labelled(Document, form.record.document)
-        context["preview_witness"] = _labelled(Witness, form.record.witness)
+        record = form.record
+        context["record"] = record
+        context["summary"] = summarize(record)
+        context["shown_segments"] = record.segments[:PREVIEW_SEGMENTS]
+        context["hidden_segments"] = max(0, len(record.segments) - PREVIEW_SEGMENTS)
+        context["preview_document"] = _document_fields(record.document, document)
+        context["preview_witness"] = _labelled(Witness, record.witness)
+        context["already_imported"] = find_identical_witness(record, edition)
         context["preview_form"] = ImportForm(
             initial={
                 "text": form.cleaned_data["decoded_text"],
@@ -45,6 +56,38 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
         )
     template = "editions/import.html#preview" if request.htmx else "editions/import.html"
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+@dataclass
+class PreviewField:
+    """A document field in the preview and where its value will come from."""
+
+    label: str
+    value: object
+    source: str  # "record": from the record being imported; "document": already set
+    record_value: object = None  # what the record says, when the document keeps its own
+
+
+def _document_fields(values: dict, document: Document | None) -> list[PreviewField]:
+    """The document's fields as they will be after saving, each with where it came from.
+
+    A new document takes every field from the record. An existing one keeps what it has
+    (an earlier record's value, or an editor's) and takes only its blanks from this record:
+    the preview says which, so a French original's metadata is never silently an English
+    record's.
+    """
+    fields = []
+    for name, value in values.items():
+        if value in (None, ""):
+            continue
+        label = Document._meta.get_field(name).verbose_name
+        current = getattr(document, name, None) if document is not None else None
+        if current in (None, ""):
+            fields.append(PreviewField(label, value, "record"))
+        else:
+            differs = value if value != current else None
+            fields.append(PreviewField(label, current, "document", differs))
+    return fields
 
 
 def _labelled(model, values: dict) -> list[tuple[str, object]]:

@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 )
             except RecordError as exc:
                 raise CommandError(str(exc)) from exc
-        self._report(witness, existed, record.warnings)
+        self._report(witness, existed, record.warnings, record.notices)
 
     def _parse(self, path: Path):
         if not path.is_file():
@@ -83,7 +83,9 @@ class Command(BaseCommand):
             "Give one with --edition, or add --create-edition to create it."
         )
 
-    def _report(self, witness: Witness, existed: bool, warnings: list[str]) -> None:
+    def _report(
+        self, witness: Witness, existed: bool, warnings: list[str], notices: list[str]
+    ) -> None:
         document = witness.document
         kinds = Counter(witness.segments.values_list("kind", flat=True))
         links = FootnoteRef.objects.filter(segment__witness=witness).count()
@@ -101,5 +103,7 @@ class Command(BaseCommand):
             f"paragraphs: {kinds[SegmentKind.PARAGRAPH]}, footnotes: {kinds[SegmentKind.FOOTNOTE]})"
             f"; footnote links: {links}"
         )
+        for notice in notices:
+            self.stdout.write(f"  note: {notice}")
         for warning in warnings:
             self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
