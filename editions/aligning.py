@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .alignment import Bead, align
 from .alignment.aligner import Progress
+from .alignment.headings import heading_pairs
 from .alignment.rows import Row, RowError, check_complete
 from .events import publish
 from .models import (
@@ -98,6 +99,7 @@ def automatic_rows(
         Bead(tuple(s_index[u] for u in row.source), tuple(t_index[u] for u in row.target))
         for row in keep
     ]
+    constraints = with_heading_anchors(constraints, sources, targets)
     beads = align(
         [seg.text for seg in sources],
         [seg.text for seg in targets],
@@ -116,6 +118,37 @@ def automatic_rows(
         )
         rows.append(kept.get((unit_row.source, unit_row.target), unit_row))
     return rows
+
+
+def with_heading_anchors(
+    constraints: list[Bead], sources: Sequence[Segment], targets: Sequence[Segment]
+) -> list[Bead]:
+    """The rows to keep, with the chapter headings paired as anchors between them
+    (``alignment.headings``); a heading pair that a kept row overlaps or crosses is left out."""
+    pairs = heading_pairs(
+        [s.text for s in sources],
+        [t.text for t in targets],
+        [n for n, s in enumerate(sources) if s.kind == SegmentKind.HEADING],
+        [n for n, t in enumerate(targets) if t.kind == SegmentKind.HEADING],
+    )
+    result = list(constraints)
+    for i, j in pairs:
+        after = [_after(bead, i, j) for bead in result]
+        if any(a is None for a in after):
+            continue  # a kept row overlaps or crosses this pair
+        at = after.index(True) if True in after else len(result)
+        result.insert(at, Bead((i,), (j,)))
+    return result
+
+
+def _after(bead: Bead, i: int, j: int) -> bool | None:
+    """Whether ``bead`` comes after the pair (i, j), before it, or (None) overlaps it."""
+    sides = [(bead.src, i), (bead.tgt, j)]
+    if all(not units or units[0] > k for units, k in sides):
+        return True
+    if all(not units or units[-1] < k for units, k in sides):
+        return False
+    return None
 
 
 def check_alignable(document: Document, source: Witness, target: Witness) -> None:
