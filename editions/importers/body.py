@@ -585,7 +585,8 @@ def link_notes(segments: list[ParsedSegment]) -> list[ParsedSegment]:
 
     A marker calls the nearest note with its label that follows it in its chapter (notes
     are numbered afresh in each chapter), or else the note with its label in the notes
-    section at the end (the trailing run of notes). A marker with neither keeps ``note``
+    section at the end (the trailing run of notes; only the last chapter's notes when the
+    text puts its notes after their paragraphs). A marker with neither keeps ``note``
     None and is reported by ``note_link_warnings``; no text is moved or lost.
     """
     end = len(segments)
@@ -595,10 +596,13 @@ def link_notes(segments: list[ParsedSegment]) -> list[ParsedSegment]:
     for note in segments[end:]:
         section.setdefault(note.label, note)
     waiting: list[ParsedNoteRef] = []
+    # In a text whose notes follow their paragraphs, notes at the very end are the last
+    # chapter's, not a notes section for the whole text.
+    inline = any(s.kind == "footnote" for s in segments[:end])
 
-    def close_chapter() -> None:
+    def close_chapter(last: bool = False) -> None:
         for ref in waiting:
-            ref.note = section.get(ref.label)
+            ref.note = section.get(ref.label) if last or not inline else None
         waiting.clear()
 
     for segment in segments[:end]:
@@ -610,7 +614,7 @@ def link_notes(segments: list[ParsedSegment]) -> list[ParsedSegment]:
         for ref in segment.refs:
             ref.linked, ref.note = True, None
             waiting.append(ref)
-    close_chapter()
+    close_chapter(last=True)
     body = [s for s in segments if s.kind != "footnote"]
     return body + [s for s in segments if s.kind == "footnote"]
 
