@@ -98,8 +98,8 @@ def heading_pairs(
     ps, pt = _positions(src, src_headings), _positions(tgt, tgt_headings)
     ns = [heading_number(src[i]) for i in src_headings]
     nt = [heading_number(tgt[j]) for j in tgt_headings]
-    os = _distinctive([_opening(src, i) for i in src_headings])
-    ot = _distinctive([_opening(tgt, j) for j in tgt_headings])
+    os = _distinctive([_opening(src, i, set(src_headings)) for i in src_headings])
+    ot = _distinctive([_opening(tgt, j, set(tgt_headings)) for j in tgt_headings])
     n, m = len(ps), len(pt)
     # Numbers only pair chapters when both texts number the same chapters: a translation
     # that merges two chapters (or has a preface) numbers the rest differently.
@@ -140,11 +140,11 @@ def heading_pairs(
     return pairs[::-1]
 
 
-def _opening(units: Sequence[str], heading: int) -> set[str]:
-    """The names and numbers in the first lines after a heading, cut to a common stem
-    (*Hambourg* and *Hamburg* both "hamb")."""
+def _opening(units: Sequence[str], heading: int, headings: set[int]) -> set[str]:
+    """The names and numbers in the first lines of a chapter (up to the next heading), cut
+    to a common stem (*Hambourg* and *Hamburg* both "hamb")."""
     text, k = "", heading + 1
-    while k < len(units) and len(text) < OPENING_CHARS:
+    while k < len(units) and k not in headings and len(text) < OPENING_CHARS:
         text += units[k] + "\n"
         k += 1
     found = anchors(text[:OPENING_CHARS])
