@@ -297,16 +297,18 @@ def _create_segments(record: ParsedRecord, witness: Witness) -> None:
         )
         serial += 1
     for segment in segments:
-        _validate(segment, exclude=["witness"])
-    Segment.objects.bulk_create(segments)
+        # Fields only: the sids are fresh from the witness's counter, so the uniqueness
+        # queries full_clean would make (one per segment, 2,000 for a novel) are not needed.
+        _validate(segment, exclude=["witness"], fields_only=True)
+    Segment.objects.bulk_create(segments)  # sets their primary keys (SQLite, PostgreSQL)
     witness.next_serial = serial
     witness.save(update_fields=["next_serial"])
-    _link_footnotes(record, witness)
+    _link_footnotes(record, segments)
 
 
-def _link_footnotes(record: ParsedRecord, witness: Witness) -> None:
-    """One FootnoteRef per marker that calls a footnote (``body.note_targets``)."""
-    saved = list(witness.segments.order_by("position"))
+def _link_footnotes(record: ParsedRecord, saved: list[Segment]) -> None:
+    """One FootnoteRef per marker that calls a footnote (``body.note_targets``); ``saved``
+    are the record's segments as created, in the same order."""
     pairs = list(zip(saved, record.segments, strict=True))
     by_parsed = {id(parsed): segment for segment, parsed in pairs}
     targets = note_targets(record.segments)
@@ -319,10 +321,15 @@ def _link_footnotes(record: ParsedRecord, witness: Witness) -> None:
     FootnoteRef.objects.bulk_create(links)
 
 
-def _validate(instance: Model, exclude: list[str] | None = None) -> None:
+def _validate(
+    instance: Model, exclude: list[str] | None = None, *, fields_only: bool = False
+) -> None:
     """Model validation as a RecordError naming the fields (a value too long, a bad URL)."""
     try:
-        instance.full_clean(exclude=exclude)
+        if fields_only:
+            instance.clean_fields(exclude=exclude)
+        else:
+            instance.full_clean(exclude=exclude)
     except ValidationError as exc:
         problems = "; ".join(
             f"{instance._meta.get_field(name).verbose_name}: {' '.join(messages)}"

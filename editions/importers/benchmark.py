@@ -1,0 +1,61 @@
+"""Import timing and memory for whole books (docs/BENCHMARKS.md), on the configured database:
+
+    DATABASE_URL=... .venv/bin/python -m editions.importers.benchmark FILE [FILE ...]
+
+The files are imported, in order, into one document of a scratch edition (the first as the
+French original), inside one transaction that is rolled back at the end: nothing is kept.
+For each file: the time to parse (decode, detect, segment) and to save (document, witness,
+segments, footnote links), then the peak of memory Python allocates for the same import
+made again (tracemalloc, which would slow the timed run), beside the process's peak
+resident size.
+"""
+
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+
+def main(paths: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from editions.importers import parse_record, save_record
+    from editions.models import Edition
+
+    print(f"database: {connection.vendor}")
+    with transaction.atomic():
+        edition = Edition.objects.create(slug="import-benchmark-scratch", title="Scratch")
+        for n, name in enumerate(paths):
+            data = Path(name).read_bytes()
+            options = {"language": "fr", "role": "original"} if n == 0 else {}
+
+            def run(slug: str, data=data, name=name, options=options):
+                start = time.perf_counter()
+                record = parse_record(data, name)
+                parsed = time.perf_counter()
+                witness = save_record(record, edition=edition, document_slug=slug, **options)
+                return witness, parsed - start, time.perf_counter() - parsed
+
+            witness, parse, save = run("book")  # timed without tracemalloc, which slows it
+            tracemalloc.start()
+            run("book-memory")  # the same import again, into another document, for memory
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print(
+                f"{Path(name).name}: {len(data) / 1024:.0f} KB, "
+                f"{witness.segments.count()} segments; parse {parse:.2f} s, save {save:.2f} s, "
+                f"total {parse + save:.2f} s; peak Python memory {peak / 2**20:.0f} MiB, "
+                f"process peak RSS {rss / 1024:.0f} MiB"
+            )
+        transaction.set_rollback(True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
