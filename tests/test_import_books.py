@@ -183,7 +183,8 @@ def test_a_wilson_record_without_notes_keeps_every_numbered_paragraph_as_text():
 def test_numbered_notes_after_a_notes_heading_are_notes():
     text = "The city is calm[1]. The port is shut[2].\n\nNotes\n\n1. On 30 October.\n\n2. Since Sunday."
     record = parse_record(text)
-    assert [(s.kind, s.label, s.text) for s in record.footnotes] == [
+    assert [(s.kind, s.label, s.text) for s in record.segments] == [
+        ("paragraph", "", "The city is calm. The port is shut."),
         ("footnote", "1", "On 30 October."),
         ("footnote", "2", "Since Sunday."),
     ]

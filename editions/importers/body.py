@@ -282,6 +282,8 @@ def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Note]]:
             else:
                 notes[-1].parts[-1].append(line)
             new_paragraph = False
+    if start and _is_notes_heading(blocks[start - 1]):
+        start -= 1  # the "Notes" heading goes with its notes, out of the text to align
     return blocks[:start], notes
 
 
