@@ -360,3 +360,25 @@ def test_a_cvce_record_keeps_its_paragraphs_and_links_its_note(tmp_path):
     assert record.segments[2].text[: call.offset].endswith("In my telegram Nos 5978–5982")
     assert call.note is record.segments[4]
     assert record.warnings == []
+
+
+def test_gutenberg_bracketed_footnotes_are_notes_without_their_brackets():
+    text = (
+        "CHAPTER I.\n\nThe manometer[1] was read at noon.\n\n"
+        "[Footnote 1: An instrument to show the density\nof gases [as in a boiler].]\n\n"
+        "We went on.\n"
+    )
+    record = parse_record(text)
+    assert [(s.kind, s.label, s.text) for s in record.segments] == [
+        ("heading", "", "CHAPTER I."),
+        ("paragraph", "", "The manometer was read at noon."),
+        ("paragraph", "", "We went on."),
+        ("footnote", "1", "An instrument to show the density of gases [as in a boiler]."),
+    ]
+    assert calls(record) == [("1", "An instrument to show the density of gases [as in a boiler].")]
+
+
+def test_a_latin1_book_reads_as_its_utf8_twin():
+    from_latin1 = parse_record(BOOK.encode("latin-1"), "livre.txt")
+    assert kinds_and_texts(from_latin1) == kinds_and_texts(parse_record(BOOK))
+    assert "précipitamment" in from_latin1.body[1].text

@@ -233,6 +233,11 @@ class NoteStart:
 _NOTE_STARTS = [
     ("markdown", re.compile(r"^\s{0,3}\[\^(?P<label>[^\]\s]{1,20})\]:\s*(?P<rest>.*)$")),
     ("square", re.compile(r"^\s{0,3}\[(?P<label>\d{1,3})\]\s*(?P<rest>\S.*)$")),
+    # Gutenberg's "[Footnote 1: text]" (the closing bracket is taken off in ``note_text``).
+    (
+        "square",
+        re.compile(r"^\s{0,3}\[(?:Footnote|Note)\s+(?P<label>\d{1,3})\s*:\s*(?P<rest>.*)$", re.I),
+    ),
     ("paren", re.compile(r"^\s{0,3}\((?P<label>\d{1,3})\)\s*(?P<rest>\S.*)$")),
     ("superscript", re.compile(r"^\s{0,3}⁽?(?P<label>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})⁾?\s*(?P<rest>\S.*)$")),
     ("number", re.compile(r"^\s{0,3}(?P<label>\d{1,3})[.)]\s+(?P<rest>\S.*)$")),
@@ -486,7 +491,10 @@ def note_text(note: Note, *, keep_underscores: bool = False) -> str:
         if pieces:
             pieces.append(_joiner(pieces[-1]) if continues(pieces[-1], piece) else "\n")
         pieces.append(piece)
-    return "".join(pieces)
+    text = "".join(pieces)
+    if text.endswith("]") and text.count("]") > text.count("["):
+        text = text[:-1].rstrip()  # the end of "[Footnote 1: ...]"
+    return text
 
 
 def build_segments(blocks: list[Block], *, keep_underscores: bool = False) -> list[ParsedSegment]:
