@@ -105,3 +105,15 @@ def test_adding_a_witness_shows_which_record_each_field_comes_from(client_as, do
     # A field the document lacks comes from this record.
     assert "Washington" in fields
     assert "(from this record)" in fields
+
+
+def test_the_same_text_under_another_number_is_not_taken_for_a_re_import(client_as, edition):
+    client = client_as("editor")
+    text = "T. nos 5983 à 5985.\n\n" + BOOK
+    client.post(_import_url(edition), {"text": text, "language": "fr", "save": "1"})
+    assert Document.objects.get().reference_numbers == "T. nos 5983 à 5985"
+    renumbered = text.replace("5983 à 5985", "6001 à 6003")
+    page = client.post(_import_url(edition), {"text": renumbered, "preview": "1"}).text
+    assert 'id="already-imported"' not in page
+    page = client.post(_import_url(edition), {"text": text, "preview": "1"}).text
+    assert 'id="already-imported"' in page

@@ -7,7 +7,7 @@ French original), inside one transaction that is rolled back at the end: nothing
 For each file: the time to parse (decode, detect, segment) and to save (document, witness,
 segments, footnote links), then the peak of memory Python allocates for the same import
 made again (tracemalloc, which would slow the timed run), beside the process's peak
-resident size.
+resident size. Last, the browser's import preview of the first file, timed three times.
 """
 
 import os
@@ -54,7 +54,33 @@ def main(paths: list[str]) -> None:
                 f"total {parse + save:.2f} s; peak Python memory {peak / 2**20:.0f} MiB, "
                 f"process peak RSS {rss / 1024:.0f} MiB"
             )
+        _time_preview(edition, Path(paths[0]))
         transaction.set_rollback(True)
+
+
+def _time_preview(edition, path: Path) -> None:
+    """The browser's preview of the first file (upload, parse, render), three times."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from editions.models import Membership, Role
+
+    user = get_user_model().objects.create_user("import-benchmark-scratch")
+    Membership.objects.create(edition=edition, user=user, role=Role.EDITOR)
+    client = Client()
+    client.force_login(user)
+    url = reverse("editions:import_record", args=[edition.slug])
+    times, size = [], 0
+    for _run in range(3):
+        upload = SimpleUploadedFile(path.name, path.read_bytes())
+        start = time.perf_counter()
+        response = client.post(url, {"file": upload, "preview": "1"})
+        times.append(time.perf_counter() - start)
+        size = len(response.content)
+    runs = ", ".join(f"{t:.2f}" for t in times)
+    print(f"preview of {path.name}: {runs} s ({size / 1024:.0f} KB page)")
 
 
 if __name__ == "__main__":

@@ -75,8 +75,9 @@ MAX_SAME_LENGTH_CANDIDATES = 20  # witnesses of the same size compared text by t
 
 
 def find_identical_witness(record: ParsedRecord, edition: Edition) -> Witness | None:
-    """A witness of the edition whose segments are the record's, kind and text alike: the
-    same file imported before. Only witnesses with as many segments are read, a few at most."""
+    """A witness of the edition whose segments are the record's, kind and text alike, in a
+    document whose particulars the record does not contradict: the same file imported
+    before. Only witnesses with as many segments are read, a few at most."""
     wanted = [(s.kind, s.text) for s in record.segments]
     candidates = (
         Witness.objects.filter(document__edition=edition)
@@ -89,9 +90,20 @@ def find_identical_witness(record: ParsedRecord, edition: Edition) -> Witness | 
         first = witness.segments.order_by("position").values_list("kind", "text")[:1]
         if list(first) != wanted[:1]:
             continue  # most differ from their first segment: no need to read them whole
-        if list(witness.segments.order_by("position").values_list("kind", "text")) == wanted:
+        same_text = list(witness.segments.order_by("position").values_list("kind", "text"))
+        if same_text == wanted and not _conflicts(witness.document, record.document):
             return witness
     return None
+
+
+def _conflicts(document: Document, values: dict[str, Any]) -> bool:
+    """Whether the record describes another document (another number, date, author...)
+    than ``document``: the same text under other particulars is not the same record."""
+    return any(
+        value not in (None, "") and getattr(document, name) not in (None, "", value)
+        for name, value in values.items()
+        if name in DOCUMENT_FIELDS
+    )
 
 
 def _find_or_create_document(record: ParsedRecord, edition: Edition, slug: str | None) -> Document:
