@@ -84,3 +84,9 @@ def test_an_automatic_alignment_puts_paired_headings_in_rows_of_their_own(docume
         (("h4",), ("h4",)),
         (("h7",), ("h7",)),
     ]
+
+
+def test_texts_of_thousands_of_headings_get_no_anchors_rather_than_a_long_wait():
+    units = [f"{n}" for n in range(1, 1001)]
+    indices = list(range(1000))
+    assert heading_pairs(units, units, indices, indices) == []

@@ -33,6 +33,7 @@ MIN_OPENING = 0.5
 MIN_SHARED = 3
 MAX_ALIKE_DISTANCE = 0.05
 MAX_DISTANCE = 0.02
+MAX_CELLS = 250_000  # pairs of headings weighed (500 chapters a side)
 
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _WORDS = {
@@ -95,6 +96,8 @@ def heading_pairs(
     """
     if not src_headings or not tgt_headings:
         return []
+    if len(src_headings) * len(tgt_headings) > MAX_CELLS:
+        return []  # bounded cost: a text of thousands of headings is aligned without anchors
     ps, pt = _positions(src, src_headings), _positions(tgt, tgt_headings)
     ns = [heading_number(src[i]) for i in src_headings]
     nt = [heading_number(tgt[j]) for j in tgt_headings]
