@@ -2,8 +2,10 @@
 markers that call them.
 
 Every parser cuts its record into *blocks* (lines between blank lines), takes the metadata
-from the first ones, and hands the rest to ``build_segments``. The rules here are general
-(any footnote style, any page break), not tuned to one seed.
+from the first ones, hands the rest to ``build_segments``, then ``link_notes`` links each
+marker to its note. The rules here are general (any footnote style, any page break, notes
+at the end or after their paragraph, chapter headings as books print them), not tuned to one
+seed or one book.
 """
 
 import re

@@ -1,11 +1,14 @@
 """Plain text or Markdown: a French original typed or pasted, or anything without a known
 record layout.
 
-Paragraphs are separated by blank lines; "#" lines are headings; footnotes in any of the
-styles ``body.build_segments`` knows. The title is the first heading, or the first line when
-it is short and reads like a title; it stays in the text as a heading. The telegram's
-heading lines (numbers, classification, dateline) fill the document's fields, as for the
-other formats.
+Paragraphs are separated by blank lines (hard-wrapped lines are rejoined); "#" lines and
+chapter headings ("XXIV", "CHAPTER 1" and its title line) are headings; footnotes in any of
+the styles ``body.build_segments`` knows. A Project Gutenberg file loses its header and
+licence (``gutenberg``), and a plain text (not Markdown) keeps its "_italics_" as written.
+The title is the first heading, or the first line when it is short and reads like a title
+(a book opening on its first chapter has none); it stays in the text as a heading. The
+telegram's heading lines (numbers, classification, dateline) fill the document's fields, as
+for the other formats.
 """
 
 import re
