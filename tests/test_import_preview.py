@@ -55,6 +55,19 @@ def test_a_long_text_s_preview_lists_its_first_segments_and_counts_the_rest(clie
     assert "… and 440 more segments, saved with the others." in page
 
 
+def test_a_long_text_s_notes_are_shown_apart_from_its_first_segments(client_as, edition):
+    paragraphs = [f"Paragraph {n} of a long book, with its words." for n in range(100)]
+    paragraphs[80] = "The clouds[1] were low over the sea."
+    paragraphs.insert(81, "[1] Rounded clouds.")
+    text = "\n\n".join(paragraphs)
+    page = client_as("editor").post(_import_url(edition), {"text": text, "preview": "1"}).text
+    notes = page[page.index('id="preview-notes"') :]
+    notes = notes[: notes.index("</ol>")]
+    assert re.findall(r'<span class="kind">(.*?)</span> (.*?)</li>', notes) == [
+        ("footnote 1", "Rounded clouds.")
+    ]
+
+
 def test_the_preview_says_it_left_out_the_gutenberg_header_and_licence(client_as, edition):
     page = client_as("editor").post(_import_url(edition), {"text": GUTENBERG, "preview": "1"}).text
     assert "Project Gutenberg file: its header" in page

@@ -20,6 +20,7 @@ from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
 
 PREVIEW_SEGMENTS = 60  # shown in full; a book's other 2,000 are counted, not rendered
+PREVIEW_NOTES = 20
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,6 +43,10 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
         context["summary"] = summarize(record)
         context["shown_segments"] = record.segments[:PREVIEW_SEGMENTS]
         context["hidden_segments"] = max(0, len(record.segments) - PREVIEW_SEGMENTS)
+        # A book's notes come after its 2,000 paragraphs: show them apart, the first few.
+        context["hidden_notes"] = [
+            s for s in record.segments[PREVIEW_SEGMENTS:] if s.kind == "footnote"
+        ][:PREVIEW_NOTES]
         context["preview_document"] = _document_fields(record.document, document)
         context["preview_witness"] = _labelled(Witness, record.witness)
         context["already_imported"] = find_identical_witness(record, edition)
