@@ -382,3 +382,24 @@ def test_a_latin1_book_reads_as_its_utf8_twin():
     from_latin1 = parse_record(BOOK.encode("latin-1"), "livre.txt")
     assert kinds_and_texts(from_latin1) == kinds_and_texts(parse_record(BOOK))
     assert "précipitamment" in from_latin1.body[1].text
+
+
+def test_a_table_of_contents_is_not_taken_for_chapters():
+    text = (
+        "CONTENTS\n\nCHAPTER I. The Professor\n\nCHAPTER II. A Mystery\n\n"
+        "CHAPTER III. The Runes\n\nCHAPTER I.\n\nTHE PROFESSOR\n\nOn the 24th of May.\n\n"
+        "CHAPTER II.\n\nA MYSTERY\n\nThe parchment.\n\nCHAPTER III.\n\nTHE RUNES\n\nIt was late.\n"
+    )
+    record = parse_record(text)
+    assert [(s.kind, s.text) for s in record.segments] == [
+        ("heading", "CONTENTS"),
+        ("paragraph", "CHAPTER I. The Professor"),
+        ("paragraph", "CHAPTER II. A Mystery"),
+        ("paragraph", "CHAPTER III. The Runes"),
+        ("heading", "CHAPTER I.\nTHE PROFESSOR"),
+        ("paragraph", "On the 24th of May."),
+        ("heading", "CHAPTER II.\nA MYSTERY"),
+        ("paragraph", "The parchment."),
+        ("heading", "CHAPTER III.\nTHE RUNES"),
+        ("paragraph", "It was late."),
+    ]

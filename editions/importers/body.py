@@ -474,6 +474,7 @@ class _Growing:
     refs: list[ParsedNoteRef]
     length: int
     label: str = ""
+    division: bool = False  # a heading found by its wording ("CHAPTER I."), not by markup
 
     def add(self, text: str, refs: list[ParsedNoteRef]) -> None:
         joiner = _joiner(self.pieces[-1])
@@ -539,7 +540,9 @@ def build_segments(blocks: list[Block], *, keep_underscores: bool = False) -> li
         if last and last.kind == kind == "paragraph" and continues(last.pieces[-1], text):
             last.add(text, refs)
         else:
-            growing.append(_Growing(kind, [text], refs, len(text)))
+            division = kind == "heading" and heading_text(block) is None
+            growing.append(_Growing(kind, [text], refs, len(text), division=division))
+    _contents_as_paragraphs(growing)
     segments = [
         ParsedSegment(kind=g.kind, text="".join(g.pieces), label=g.label, refs=g.refs)
         for g in growing
@@ -548,6 +551,33 @@ def build_segments(blocks: list[Block], *, keep_underscores: bool = False) -> li
         if text := note_text(note, keep_underscores=keep_underscores):
             segments.append(ParsedSegment(kind="footnote", text=text, label=note.label))
     return segments
+
+
+MIN_CONTENTS_RUN = 3
+
+
+def _contents_as_paragraphs(growing: list[_Growing]) -> None:
+    """A run of chapter headings with no text between them is a table of contents (a
+    book's "CONTENTS" page, one chapter a line): its lines are paragraphs, not chapters."""
+    run: list[_Growing] = []
+    for item in [*growing, None]:
+        if item is not None and item.kind == "heading" and item.division:
+            run.append(item)
+            continue
+        if len(run) >= MIN_CONTENTS_RUN:
+            # The book's first chapter may follow its contents at once: "CHAPTER I." again.
+            restarts = _division_number(run[-1].pieces[0]) == _division_number(run[0].pieces[0])
+            for heading in run[:-1] if restarts else run:
+                heading.kind = "paragraph"
+        run = []
+
+
+def _division_number(heading: str) -> str:
+    """ "I" for "CHAPTER I. The Professor", "CHAPTER I.\nTHE PROFESSOR" or "I."."""
+    line = heading.split("\n", 1)[0].strip()
+    if match := _DIVISION.match(line):
+        return match["number"].upper()
+    return re.split(r"[.\s]", line, maxsplit=1)[0].upper()
 
 
 def _heading(body: list[Block], i: int) -> tuple[str | None, int]:
