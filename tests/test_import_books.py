@@ -403,3 +403,13 @@ def test_a_table_of_contents_is_not_taken_for_chapters():
         ("heading", "CHAPTER III.\nTHE RUNES"),
         ("paragraph", "It was late."),
     ]
+
+
+def test_windows_line_ends_and_an_old_gutenberg_header_are_read_alike():
+    old = GUTENBERG.replace(
+        "*** START OF THIS PROJECT GUTENBERG EBOOK A JOURNEY ***",
+        "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*",
+    ).replace("\n", "\r\n")
+    record = parse_record(old.encode("cp1252"), "journey.txt")
+    assert [s.text for s in record.segments] == [s.text for s in parse_record(GUTENBERG).segments]
+    assert record.notices

@@ -12,7 +12,9 @@ import re
 from django.utils.translation import gettext as _
 
 _START = re.compile(
-    r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$", re.I | re.M
+    r"^\s*(?:\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b"
+    r"|\*END\*\s*THE SMALL PRINT!).*$",  # the oldest files end their licence header so
+    re.I | re.M,
 )
 _END = re.compile(
     r"^\s*(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b"
