@@ -8,6 +8,10 @@ For each file: the time to parse (decode, detect, segment) and to save (document
 segments, footnote links), then the peak of memory Python allocates for the same import
 made again (tracemalloc, which would slow the timed run), beside the process's peak
 resident size. Last, the browser's import preview of the first file, timed three times.
+
+    .venv/bin/python -m editions.importers.benchmark --align SOURCE TARGET
+
+aligns two books' paragraphs with and without their chapter headings as anchors.
 """
 
 import os
@@ -83,5 +87,41 @@ def _time_preview(edition, path: Path) -> None:
     print(f"preview of {path.name}: {runs} s ({size / 1024:.0f} KB page)")
 
 
+def align_books(source: str, target: str) -> None:
+    """The paragraph alignment of two books, with and without heading anchors: its time, and
+    how many of the source's headings end up alone in a row with a heading."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
+    import django
+
+    django.setup()
+    from editions.alignment import Bead, align
+    from editions.alignment.headings import heading_pairs
+    from editions.importers import parse_record
+
+    src, tgt = (parse_record(Path(p).read_bytes(), p).body for p in (source, target))
+    headings = [i for i, s in enumerate(src) if s.kind == "heading"]
+    pairs = heading_pairs(
+        [s.text for s in src],
+        [t.text for t in tgt],
+        headings,
+        [j for j, t in enumerate(tgt) if t.kind == "heading"],
+    )
+    for name, constraints in (("with", [Bead((i,), (j,)) for i, j in pairs]), ("without", [])):
+        start = time.perf_counter()
+        beads = align([s.text for s in src], [t.text for t in tgt], constraints=constraints)
+        took = time.perf_counter() - start
+        paired = sum(
+            len(b.src) == len(b.tgt) == 1 and src[b.src[0]].kind == tgt[b.tgt[0]].kind == "heading"
+            for b in beads
+        )
+        print(
+            f"{name} heading anchors ({len(pairs)}): {took:.1f} s, {len(beads)} rows, "
+            f"{paired} of {len(headings)} headings in a row with a heading alone"
+        )
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--align"]:
+        align_books(*sys.argv[2:4])
+    else:
+        main(sys.argv[1:])
