@@ -141,3 +141,19 @@ def test_it_prints_the_records_warnings(edition, tmp_path):
     text.write_text("The base¹ was built in a week.\n\n¹ The note.\n\n² A note never called.")
     output = run(str(text))
     assert "warning: Footnote 2 is never called in the text." in output
+
+
+def test_a_gutenberg_book_is_imported_with_its_chapters_and_says_what_it_left_out(
+    edition, tmp_path
+):
+    from .test_import_books import GUTENBERG
+
+    book = tmp_path / "journey.txt"
+    book.write_bytes(GUTENBERG.encode("latin-1"))
+    output = run(str(book))
+    document = Document.objects.get()
+    assert document.title == "A Journey into the Interior of the Earth"
+    assert document.author == "Jules Verne"
+    assert "segments: 3 (headings: 1, paragraphs: 2, footnotes: 0)" in output
+    assert "note: Project Gutenberg file: its header" in output
+    assert Witness.objects.get().translator == "Frederick Amadeus Malleson"
