@@ -130,3 +130,11 @@ def test_the_same_text_under_another_number_is_not_taken_for_a_re_import(client_
     assert 'id="already-imported"' not in page
     page = client.post(_import_url(edition), {"text": text, "preview": "1"}).text
     assert 'id="already-imported"' in page
+
+
+def test_a_book_without_a_title_is_given_a_stand_in_that_the_preview_names(client_as, edition):
+    page = client_as("editor").post(_import_url(edition), {"text": BOOK, "preview": "1"}).text
+    assert (
+        "No title found: the document will be called “Le 24 mai 1863, mon oncle, le "
+        "professeur Lidenbrock, revint…”. Rename it after saving."
+    ) in page

@@ -123,16 +123,21 @@ def _find_or_create_document(record: ParsedRecord, edition: Edition, slug: str |
 
 
 def _title_from_text(record: ParsedRecord) -> str:
-    """A stand-in title, the first words of the text, for a record that states none (its
-    first paragraph: a book's first heading is only "I" or "CHAPTER 1")."""
-    paragraphs = [s for s in record.body if s.kind == "paragraph"] or record.body
-    words = paragraphs[0].text.split() if paragraphs else []
-    title = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    """A stand-in title for a record that states none, said in a warning."""
+    title = stand_in_title(record)
     record.warnings.append(
         _("The record has no title; the document was called “%(title)s”. Rename it.")
         % {"title": title}
     )
     return title
+
+
+def stand_in_title(record: ParsedRecord) -> str:
+    """The first words of the text (of its first paragraph: a book's first heading is only
+    "I" or "CHAPTER 1")."""
+    paragraphs = [s for s in record.body if s.kind == "paragraph"] or record.body
+    words = paragraphs[0].text.split() if paragraphs else []
+    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
 
 
 def _unique_document_slug(edition: Edition, title: str) -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from ..forms import ImportForm
 from ..importers import save_record
 from ..importers.base import RecordError
-from ..importers.store import find_identical_witness
+from ..importers.store import find_identical_witness, stand_in_title
 from ..importers.summary import summarize
 from ..models import Document, Role, Witness
 from ..permissions import Abilities, edition_for
@@ -50,6 +50,8 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
         context["preview_document"] = _document_fields(record.document, document)
         context["preview_witness"] = _labelled(Witness, record.witness)
         context["already_imported"] = find_identical_witness(record, edition)
+        if document is None and not record.document.get("title"):
+            context["stand_in_title"] = stand_in_title(record)
         context["preview_form"] = ImportForm(
             initial={
                 "text": form.cleaned_data["decoded_text"],
