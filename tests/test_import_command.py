@@ -157,3 +157,10 @@ def test_a_gutenberg_book_is_imported_with_its_chapters_and_says_what_it_left_ou
     assert "segments: 3 (headings: 1, paragraphs: 2, footnotes: 0)" in output
     assert "note: Project Gutenberg file: its header" in output
     assert Witness.objects.get().translator == "Frederick Amadeus Malleson"
+
+
+def test_importing_the_same_file_again_says_it_is_a_second_copy(edition):
+    run(str(CVCE))
+    output = run(str(CVCE))
+    assert f"the same text is already in the edition, as CVCE translation of {CVCE_SLUG}" in output
+    assert Witness.objects.count() == 2

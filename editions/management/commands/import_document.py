@@ -9,6 +9,7 @@ from django.db import transaction
 from editions.importers import parse_record, save_record
 from editions.importers.base import RecordError
 from editions.importers.decoding import check_size
+from editions.importers.store import find_identical_witness
 from editions.models import Document, Edition, FootnoteRef, SegmentKind, Witness, WitnessRole
 
 DEFAULT_EDITION = "cuban-crisis-1962"
@@ -48,6 +49,11 @@ class Command(BaseCommand):
             edition = self._edition(options["edition"], options["create_edition"])
             slug = options["document"]
             existed = bool(slug) and Document.objects.filter(edition=edition, slug=slug).exists()
+            if (same := find_identical_witness(record, edition)) is not None:
+                record.warnings.append(
+                    f"the same text is already in the edition, as {same.label} of "
+                    f"{same.document.slug}: this is a second copy"
+                )
             try:
                 witness = save_record(
                     record,
