@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .alignment import Bead, align
 from .alignment.aligner import Progress
@@ -46,6 +47,10 @@ def doubtful(confirmed: bool, confidence: float | None, widest: int) -> bool:
 
 # Operations that undo and redo step over: the first alignment is the starting point.
 NOT_UNDOABLE = {"align", "undo", "redo"}
+
+
+# A history line: an untranslated message and its arguments (``AlignmentChange.summary``).
+Summary = tuple[str, dict]
 
 
 class StaleAlignment(Exception):
@@ -173,7 +178,8 @@ def create_alignment(
         alignment=alignment,
         user=user,
         operation="align",
-        summary=_("Automatic alignment: %(count)s rows") % {"count": len(rows)},
+        summary=gettext_noop("Automatic alignment: %(count)s rows"),
+        summary_args={"count": len(rows)},
         after=snapshot(rows),
     )
     publish(document.pk, "alignment-changed", {"alignment": alignment.pk})
@@ -185,11 +191,14 @@ def change(
     version: int,
     user,
     operation: str,
-    summary: str,
+    summary: Summary,
     edit: Callable[[list[Row]], list[Row]],
     reverts: AlignmentChange | None = None,
 ) -> Alignment:
-    """Apply ``edit`` to the rows if ``version`` is still current; record the change."""
+    """Apply ``edit`` to the rows if ``version`` is still current; record the change.
+
+    ``summary`` is the history line: an untranslated message (``gettext_noop``) and its
+    arguments, translated when shown."""
     with transaction.atomic():
         moved_on = Alignment.objects.filter(pk=alignment.pk, version=version).update(
             version=F("version") + 1, updated_at=timezone.now()
@@ -205,7 +214,8 @@ def change(
             alignment=alignment,
             user=user,
             operation=operation,
-            summary=summary,
+            summary=summary[0],
+            summary_args=summary[1],
             before=snapshot(before),
             after=snapshot(after),
             reverts=reverts,
@@ -278,7 +288,7 @@ def realign_from(
         version,
         user,
         "realign",
-        _("Re-aligned from row %(row)s") % {"row": index + 1},
+        (gettext_noop("Re-aligned from row %(row)s"), {"row": index + 1}),
         edit,
     )
 
@@ -307,7 +317,7 @@ def undo(alignment: Alignment, version: int, user) -> Alignment:
     if not stack:
         raise RowError(_("There is nothing to undo."))
     target = stack[-1]
-    summary = _("Undid: %(what)s") % {"what": target.summary}
+    summary = (gettext_noop("Undid: %(what)s"), {"what": [target.summary, target.summary_args]})
     return change(
         alignment,
         version,
@@ -324,7 +334,7 @@ def redo(alignment: Alignment, version: int, user) -> Alignment:
     if not stack:
         raise RowError(_("There is nothing to redo."))
     target = stack[-1]
-    summary = _("Redid: %(what)s") % {"what": target.summary}
+    summary = (gettext_noop("Redid: %(what)s"), {"what": [target.summary, target.summary_args]})
     return change(
         alignment,
         version,

@@ -19,6 +19,7 @@ from .annotation_models import (
     Annotation,
     AnnotationTarget,
     Category,
+    Notification,
     Reply,
     Status,
     Visibility,
@@ -61,6 +62,12 @@ def ensure_categories(edition: Edition) -> None:
 def visible_annotations(user, document: Document) -> QuerySet[Annotation]:
     """Edition-wide annotations, and the user's own private ones."""
     return Annotation.objects.filter(document=document).filter(
+        Q(visibility=Visibility.EDITION) | Q(author=user)
+    )
+
+
+def visible_in_edition(user, edition: Edition) -> QuerySet[Annotation]:
+    return Annotation.objects.filter(edition=edition).filter(
         Q(visibility=Visibility.EDITION) | Q(author=user)
     )
 
@@ -126,6 +133,7 @@ def create_annotation(
         _check_span(document, span)
     if category is not None and category.edition_id != document.edition_id:
         raise AnnotationError(_("Unknown category."))
+    mentions = mentioned(body, _member_names(document.edition))
     with transaction.atomic():
         annotation = Annotation.objects.create(
             edition_id=document.edition_id,
@@ -133,12 +141,13 @@ def create_annotation(
             author=user,
             category=category,
             body=body,
-            body_html=render_markdown(body),
+            body_html=render_markdown(body, mentions),
             tags=_clean_tags(tags or []),
-            mentions=mentioned(body, _member_names(document.edition)),
+            mentions=mentions,
             visibility=visibility,
         )
         AnnotationTarget.objects.bulk_create(_target(annotation, span) for span in spans)
+        notify_mentions(annotation, user, mentions)
         _annotation_event(annotation, "annotation-created")
     return annotation
 
@@ -177,19 +186,24 @@ def update_annotation(
     """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``)."""
     _check_sizes(body, tags)
     _check_text(body, *tags)
+    mentions = mentioned(body, _member_names(annotation.edition))
+    already = set(annotation.mentions or [])
     with transaction.atomic():
         updated = Annotation.objects.filter(pk=annotation.pk, version=version).update(
             body=body,
-            body_html=render_markdown(body),
+            body_html=render_markdown(body, mentions),
             category=category,
             tags=_clean_tags(tags),
-            mentions=mentioned(body, _member_names(annotation.edition)),
+            mentions=mentions,
             visibility=visibility,
             version=F("version") + 1,
         )
         if not updated:
             raise StaleAnnotation
         annotation.refresh_from_db()
+        # Only those newly named hear of it: an edit does not notify everyone again.
+        fresh = [name for name in mentions if name not in already]
+        notify_mentions(annotation, annotation.author, fresh)
         _annotation_event(annotation, "annotation-changed")
     return annotation
 
@@ -215,16 +229,34 @@ def add_reply(annotation: Annotation, user, body: str) -> Reply:
         raise AnnotationError(_("Write a reply first."))
     _check_sizes(body, [])
     _check_text(body)
+    mentions = mentioned(body, _member_names(annotation.edition))
     with transaction.atomic():
         reply = Reply.objects.create(
             annotation=annotation,
             author=user,
             body=body,
-            body_html=render_markdown(body),
-            mentions=mentioned(body, _member_names(annotation.edition)),
+            body_html=render_markdown(body, mentions),
+            mentions=mentions,
         )
+        notify_mentions(annotation, user, mentions, reply=reply)
         _annotation_event(annotation, "annotation-changed")
     return reply
+
+
+def notify_mentions(annotation: Annotation, actor, names: list[str], reply=None) -> None:
+    """Tell each member named in a note or reply, except its writer. A private annotation is
+    seen by its author only: naming someone there tells no one."""
+    if annotation.visibility == Visibility.PRIVATE:
+        return
+    recipients = get_user_model().objects.filter(
+        username__in=names, memberships__edition_id=annotation.edition_id
+    )
+    if actor is not None:
+        recipients = recipients.exclude(pk=actor.pk)
+    Notification.objects.bulk_create(
+        Notification(recipient=user, actor=actor, annotation=annotation, reply=reply)
+        for user in recipients.distinct()
+    )
 
 
 def reanchor_segment(segment: Segment) -> tuple[int, int]:

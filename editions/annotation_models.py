@@ -177,3 +177,31 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.document}"
+
+
+class Notification(models.Model):
+    """A member was @mentioned in an annotation or a reply: their inbox lists it until read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.CASCADE, related_name="notifications"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recipient", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} mentioned in #{self.annotation_id}"

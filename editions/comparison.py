@@ -325,7 +325,10 @@ class _Other:
             return "number" if key in self.keys else None
         if key in names:
             return "name"
-        if len(key) >= 3 and key in self.keys:
+        # Words of three letters or fewer spelled alike are most often different words
+        # (French *nos*, "our", against the English *Nos.*, "numbers"; *son*, *pas*): only
+        # longer ones count as cognates.
+        if len(key) >= _COGNATE_PREFIX and key in self.keys:
             return "cognate"
         candidates = self.by_prefix.get(key[:_COGNATE_PREFIX], ())
         if len(key) >= _COGNATE_PREFIX and any(is_cognate(key, other) for other in candidates):

@@ -262,12 +262,18 @@ def similarity(
     as :func:`word_diff` compares them; whitespace never counts, so ``ignore_whitespace`` is
     accepted for symmetry only. A substituted word costs one, as does an inserted or deleted
     one. Returns a float in [0, 1]: 1.0 for identical texts, and for two empty ones.
+
+    Ignored punctuation leaves the distance but stays in the length: hiding punctuation-only
+    changes takes their cost away and never lowers the figure (dropping the marks from the
+    length as well would weigh each remaining word change more).
     """
     options = _Options(ignore_case, ignore_punctuation, ignore_whitespace)
-    keys_a = [options.key(t) for t in tokenize(a) if t.kind != "space" and options.significant(t)]
-    keys_b = [options.key(t) for t in tokenize(b) if t.kind != "space" and options.significant(t)]
-    longest = max(len(keys_a), len(keys_b))
-    if longest == 0:
+    tokens_a = [t for t in tokenize(a) if t.kind != "space"]
+    tokens_b = [t for t in tokenize(b) if t.kind != "space"]
+    keys_a = [options.key(t) for t in tokens_a if options.significant(t)]
+    keys_b = [options.key(t) for t in tokens_b if options.significant(t)]
+    longest = max(len(tokens_a), len(tokens_b))
+    if not keys_a and not keys_b:
         return 1.0
     engine = _engine()
     distance = engine.diff_levenshtein(_diff_encoded(engine, *_encode(keys_a, keys_b)))

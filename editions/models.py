@@ -9,6 +9,7 @@ annotations can point at it across edits and reorderings.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -339,7 +340,11 @@ class AlignmentChange(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     operation = models.CharField(max_length=30)
+    # The summary is kept untranslated (a message of the catalogue) with its arguments, so
+    # that each reader sees the history in their own language (``summary_text``). Entries
+    # made before ``summary_args`` existed hold text already translated; shown as they are.
     summary = models.CharField(max_length=300)
+    summary_args = models.JSONField(default=dict, blank=True)
     before = models.JSONField(default=list)
     after = models.JSONField(default=list)
     # For an undo or a redo: the change it undid or redid.
@@ -354,6 +359,21 @@ class AlignmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation}: {self.summary}"
+
+    @property
+    def summary_text(self) -> str:
+        return translated_summary(self.summary, self.summary_args)
+
+
+def translated_summary(message: str, args: dict) -> str:
+    """A history message in the current language. An argument given as [message, args] is
+    itself such a message (what an undo undid)."""
+    values = {
+        key: translated_summary(*value) if isinstance(value, list) else value
+        for key, value in args.items()
+    }
+    text = gettext(message) if message else ""
+    return text % values if values else text
 
 
 class SegmentRevision(models.Model):
@@ -400,6 +420,7 @@ from .annotation_models import (  # noqa: E402, F401
     AnnotationTarget,
     Category,
     Event,
+    Notification,
     Presence,
     Reply,
 )

@@ -8,6 +8,7 @@ from .views import (
     documents,
     editions,
     imports,
+    inbox,
     revisions,
     taxonomy,
 )
@@ -109,6 +110,15 @@ urlpatterns += [
     path(f"{_doc}/targets/<int:pk>/reattach/", annotations.target_reattach, name="target_reattach"),
     path(f"{_doc}/events/", annotations.document_events, name="document_events"),
     path(f"{_doc}/presence/", annotations.presence, name="presence"),
+]
+
+# Mentions: the inbox, and the member pages a mention links to.
+urlpatterns += [
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/badge/", inbox.inbox_badge, name="inbox_badge"),
+    path("inbox/read/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:pk>/open/", inbox.notification_open, name="notification_open"),
+    path("people/<str:username>/", inbox.member_page, name="member_page"),
 ]
 
 # The W3C Web Annotation Protocol: a container per witness, each annotation at its own IRI.

@@ -222,3 +222,18 @@ def test_a_wide_row_is_marked_for_review_in_the_editor_and_the_synopsis(client_a
     _operate(client, alignment, "confirm", row=0)
     editor = client.get(alignment.get_absolute_url()).text
     assert 'data-review="0" data-confirmed="1"' in editor
+
+
+def test_the_history_reads_in_the_readers_language_whoever_wrote_it(client_as, pair):
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    _operate(client, alignment, "confirm", row=0)
+    _operate(client, alignment, "undo")
+    entry = AlignmentChange.objects.filter(operation="undo").get()
+    assert entry.summary_text == "Undid: Confirmed row 1"
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    page = client.get(alignment.get_absolute_url())
+    assert "Annulé : Ligne 1 confirmée" in page.text
+    assert "Alignement automatique" in page.text

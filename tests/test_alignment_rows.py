@@ -93,6 +93,18 @@ def test_linking_two_units_of_one_row_separates_them_from_the_rest():
     assert rows == [Row(("p1",), ("p1",)), Row(("p2",), ("p2", "p3"))]
 
 
+def test_linking_the_units_of_a_confirmed_row_keeps_it_confirmed():
+    rows = confirm(rows_1_to_1(), 0)
+    assert link(rows, "p1", "p1") == rows
+
+
+def test_linking_keeps_confirmed_the_rows_it_leaves_as_they_were():
+    rows = confirm(rows_1_to_1(), 2)
+    linked = link(rows, "p2", "p2")  # splits row 2 (p2 -> p2 p3); row 3 is not touched
+    assert linked[3] == rows[2] and linked[3].confirmed
+    assert not linked[1].confirmed
+
+
 def test_linking_an_unknown_unit_is_refused():
     with pytest.raises(RowError, match="p9"):
         link(rows_1_to_1(), "p9", "p1")

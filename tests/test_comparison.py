@@ -236,6 +236,15 @@ def test_numbers_names_and_cognates_are_marked_in_both_languages():
     assert "<mark" not in highlight_anchors("Il pleut.", "fr", "It rains.", "en").left
 
 
+def test_short_words_spelled_alike_in_two_languages_are_not_marked_as_cognates():
+    found = highlight_anchors(
+        "Dans nos télégrammes, le 22 octobre.", "fr", "In telegrams Nos. 5978, on 22 October.", "en"
+    )
+    assert '<mark class="anchor anchor-cognate">nos</mark>' not in found.left
+    assert ">Nos</mark>" not in found.right
+    assert '<mark class="anchor anchor-cognate">télégrammes</mark>' in found.left
+
+
 def test_anchor_highlighting_escapes_the_text():
     found = highlight_anchors("<i>1962</i>", "fr", "<script>1962</script>", "en")
     assert "<script>" not in found.right and "&lt;script&gt;" in found.right

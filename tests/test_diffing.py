@@ -381,6 +381,15 @@ def test_similarity_counts_punctuation_unless_ignored_and_never_whitespace():
     assert similarity("calm  quiet\n", "calm quiet", ignore_whitespace=False) == 1.0
 
 
+def test_hiding_punctuation_only_changes_never_lowers_the_similarity():
+    a = "The situation, he said, was calm; the bases were built."
+    b = "The situation, he said, was tense: the bases were built!"
+    shown = similarity(a, b)
+    hidden = similarity(a, b, ignore_punctuation=True)
+    assert hidden >= shown
+    assert hidden == pytest.approx(1 - 1 / 14)  # one word changed, over all 14 tokens
+
+
 def test_similarity_ignores_case_when_asked():
     assert similarity("The Situation", "the situation") == 0.0
     assert similarity("The Situation", "the situation", ignore_case=True) == 1.0

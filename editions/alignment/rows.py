@@ -121,7 +121,11 @@ def link(rows: Sequence[Row], source_sid: str, target_sid: str) -> list[Row]:
         Row((source_sid,), (target_sid,)),
         Row(tuple(sources[s + 1 :]), tuple(targets[t + 1 :])),
     ]
-    return [*rows[:first], *_drop_empty(regrouped), *rows[last + 1 :]]
+    # A row that comes out as it was keeps its confidence and its confirmation: linking
+    # the two units of a confirmed row, or a neighbour of it, must not undo the check.
+    before = {(row.source, row.target): row for row in span}
+    kept = [before.get((row.source, row.target), row) for row in _drop_empty(regrouped)]
+    return [*rows[:first], *kept, *rows[last + 1 :]]
 
 
 def confirm(rows: Sequence[Row], i: int) -> list[Row]:

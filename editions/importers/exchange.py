@@ -383,7 +383,7 @@ def _annotation(parsed: ExchangeAnnotation, document: Document, segments, catego
         category=categories.get(parsed.category),
         motivation=parsed.motivation,
         body=parsed.body,
-        body_html=render_markdown(parsed.body),
+        body_html=render_markdown(parsed.body, mentioned(parsed.body, members)),
         tags=parsed.tags,
         mentions=mentioned(parsed.body, members),
         visibility=Visibility.EDITION,
@@ -400,7 +400,7 @@ def _annotation(parsed: ExchangeAnnotation, document: Document, segments, catego
             annotation=annotation,
             author=users.filter(username=item.author).first() if item.author else None,
             body=item.body,
-            body_html=render_markdown(item.body),
+            body_html=render_markdown(item.body, mentioned(item.body, members)),
             mentions=mentioned(item.body, members),
         )
         Reply.objects.filter(pk=reply.pk).update(created_at=item.created or timezone.now())

@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from ..align_jobs import refresh, runs_in_background, start_alignment, start_realignment
 from ..aligning import (
     LOW_CONFIDENCE,
     StaleAlignment,
+    Summary,
     change,
     create_alignment,
     doubtful,
@@ -189,46 +191,54 @@ def _int(value, default: int) -> int:
         return default
 
 
-def _row_edit(op: str, post, row: int) -> tuple[Edit, str, int]:
+def _row_edit(op: str, post, row: int) -> tuple[Edit, Summary, int]:
     """The edit an operation makes, its summary for the history, and the row to focus after."""
     n = row + 1
-    table: dict[str, tuple[Edit, str, int]] = {
+    table: dict[str, tuple[Edit, Summary, int]] = {
         "merge": (
             lambda rows: ops.merge_with_next(rows, row),
-            _("Merged rows %(a)s and %(b)s") % {"a": n, "b": n + 1},
+            (gettext_noop("Merged rows %(a)s and %(b)s"), {"a": n, "b": n + 1}),
             row,
         ),
-        "split": (lambda rows: ops.split(rows, row), _("Split row %(n)s") % {"n": n}, row),
+        "split": (
+            lambda rows: ops.split(rows, row),
+            (gettext_noop("Split row %(n)s"), {"n": n}),
+            row,
+        ),
         "gap": (
             lambda rows: ops.insert_gap(rows, row),
-            _("Gave row %(n)s an empty counterpart") % {"n": n},
+            (gettext_noop("Gave row %(n)s an empty counterpart"), {"n": n}),
             row,
         ),
-        "confirm": (lambda rows: ops.confirm(rows, row), _("Confirmed row %(n)s") % {"n": n}, row),
+        "confirm": (
+            lambda rows: ops.confirm(rows, row),
+            (gettext_noop("Confirmed row %(n)s"), {"n": n}),
+            row,
+        ),
         "confirm-up-to": (
             lambda rows: ops.confirm_up_to(rows, row),
-            _("Confirmed rows 1 to %(n)s") % {"n": n},
+            (gettext_noop("Confirmed rows 1 to %(n)s"), {"n": n}),
             row,
         ),
     }
     moves = {
-        ("source", "up"): _("Moved a source unit of row %(n)s up"),
-        ("source", "down"): _("Moved a source unit of row %(n)s down"),
-        ("target", "up"): _("Moved a target unit of row %(n)s up"),
-        ("target", "down"): _("Moved a target unit of row %(n)s down"),
+        ("source", "up"): gettext_noop("Moved a source unit of row %(n)s up"),
+        ("source", "down"): gettext_noop("Moved a source unit of row %(n)s down"),
+        ("target", "up"): gettext_noop("Moved a target unit of row %(n)s up"),
+        ("target", "down"): gettext_noop("Moved a target unit of row %(n)s down"),
     }
     for (side, direction), message in moves.items():
         step = -1 if direction == "up" else 1
         table[f"move-{side}-{direction}"] = (
             _move(row, side, direction),
-            message % {"n": n},
+            (message, {"n": n}),
             max(row + step, 0),
         )
     if op == "link":
         source_sid, target_sid = post.get("source_sid", ""), post.get("target_sid", "")
         return (
             lambda rows: ops.link(rows, source_sid, target_sid),
-            _("Linked %(a)s with %(b)s") % {"a": source_sid, "b": target_sid},
+            (gettext_noop("Linked %(a)s with %(b)s"), {"a": source_sid, "b": target_sid}),
             row,
         )
     if op not in table:

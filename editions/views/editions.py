@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ..annotating import visible_in_edition
 from ..forms import EditionForm, MemberForm, RoleForm
 from ..models import Edition, Membership, Role, Witness
 from ..permissions import Abilities, edition_for, readable_editions
@@ -61,11 +62,14 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     documents = edition.documents.prefetch_related(
         Prefetch("witnesses", queryset=Witness.objects.annotate(segment_count=Count("segments")))
     )
-    return render(
-        request,
-        "editions/edition_detail.html",
-        {"edition": edition, "documents": documents, "can": Abilities(role)},
-    )
+    context = {
+        "edition": edition,
+        "documents": documents,
+        "can": Abilities(role),
+        # Shared annotations, or the reader's own: an edition without them says how to start.
+        "has_annotations": visible_in_edition(request.user, edition).exists(),
+    }
+    return render(request, "editions/edition_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

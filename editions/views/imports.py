@@ -33,7 +33,9 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
     """
     edition, role = edition_for(request, slug, needs=Role.EDITOR)
     document = document_or_404(edition, doc_slug) if doc_slug else None
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # A link may suggest what is coming ("add the French original": ?language=fr&role=original).
+    suggested = {k: request.GET[k][:20] for k in ("language", "role") if k in request.GET}
+    form = ImportForm(request.POST or None, request.FILES or None, initial=suggested)
     context = {"edition": edition, "document": document, "form": form, "can": Abilities(role)}
     if request.method == "POST" and form.is_valid():
         if "save" in request.POST:

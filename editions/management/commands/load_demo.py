@@ -1,4 +1,6 @@
-"""Load the demo edition: the two seed records and a demo user, idempotently."""
+"""Load the demo: the Cuban-crisis edition (the two seed records as published), the Verne
+edition (a French original, two translations, aligned and annotated) and a demo user,
+idempotently."""
 
 from pathlib import Path
 
@@ -7,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from editions.demo_verne import load_verne
 from editions.importers import parse_record, save_record
 from editions.models import Edition, Membership, Role, Witness
 
@@ -38,7 +41,7 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 class Command(BaseCommand):
-    help = "Create the demo edition with the two seed records and the demo user (idempotent)."
+    help = "Create the demo editions (Cuban crisis, Verne) and the demo user (idempotent)."
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -49,6 +52,7 @@ class Command(BaseCommand):
             )
             for name in SEED_FILES:
                 self._import(edition, name)
+        load_verne(user, self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(f"Demo edition ready. Sign in as {DEMO_USER} / {DEMO_PASSWORD}")
         )

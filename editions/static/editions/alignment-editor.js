@@ -88,7 +88,9 @@
     }
     const source = side === "source" ? sid : pending.sid;
     const target = side === "target" ? sid : pending.sid;
+    const first = pending;
     pending = null;
+    if (!confirmRegrouping(first, { side, sid })) return;
     const headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
     htmx.ajax("POST", editor().dataset.operateUrl, {
       target: "#editor", swap: "outerHTML", headers,
@@ -96,6 +98,17 @@
                 source_sid: source, target_sid: target },
     });
   });
+
+  // Linking regroups every row between the two units: ask before a confirmed row changes
+  // (a row that comes out as it was stays confirmed on the server).
+  function confirmRegrouping(one, other) {
+    const rowOf = (u) => document.querySelector(`button.unit[data-side="${u.side}"][data-sid="${u.sid}"]`)?.closest(".arow");
+    const [a, b] = [rowOf(one), rowOf(other)].map((row) => Number(row?.dataset.row));
+    const span = rows().slice(Math.min(a, b), Math.max(a, b) + 1);
+    const alone = a === b && span[0]?.querySelectorAll("button.unit").length === 2;
+    if (alone || !span.some((row) => row.dataset.confirmed === "1")) return true;
+    return window.confirm(editor().dataset.unconfirmQuestion);
+  }
 
   document.body.addEventListener("htmx:afterSwap", () => {
     if (editor()) select(Number(editor().dataset.focus || 0));

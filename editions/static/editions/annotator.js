@@ -122,13 +122,18 @@
     content.querySelector("textarea")?.focus();
   }
 
-  document.addEventListener("mouseup", (event) => {
+  function onSelectionEnd(event) {
     if (!config() || config().dataset.canAnnotate !== "1") return;
     if (event.target.closest?.("#drawer, #annotate-bubble")) return;
     setTimeout(() => {
       current = selectedSpan();
       if (current) showBubble(current); else hideBubble();
     }, 0);
+  }
+  document.addEventListener("mouseup", onSelectionEnd);
+  // A selection made from the keyboard (Shift+arrows); thread.js presses the bubble on "a".
+  document.addEventListener("keyup", (event) => {
+    if (event.shiftKey || event.key === "Shift") onSelectionEnd(event);
   });
 
   document.addEventListener("click", (event) => {
