@@ -52,7 +52,7 @@ def ensure_categories(edition: Edition) -> None:
     # Two first visits at once both find none: the second's inserts are the first's rows.
     Category.objects.bulk_create(
         (
-            Category(edition=edition, slug=slug, name=str(name), color=color, position=n)
+            Category(edition=edition, slug=slug, name=name, color=color, position=n)
             for n, (slug, name, color) in enumerate(DEFAULT_CATEGORIES)
         ),
         ignore_conflicts=True,

@@ -10,21 +10,24 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from .models import Document, Edition, Segment, Witness
 
-# The default taxonomy every new edition starts with (owners may edit it).
+# The default taxonomy every new edition starts with (owners may edit it). Names are stored
+# in English and shown in the reader's language while they are left as they came.
 DEFAULT_CATEGORIES = [
-    ("mistranslation", _("mistranslation"), "#c0392b"),
-    ("omission", _("omission"), "#8e44ad"),
-    ("addition", _("addition"), "#2c7fb8"),
-    ("false-friend", _("false friend or calque"), "#d35400"),
-    ("terminology", _("terminology"), "#16a085"),
-    ("register", _("register and style"), "#7f8c8d"),
-    ("historical-context", _("historical context"), "#b7950b"),
-    ("editorial-note", _("editorial note"), "#34495e"),
+    ("mistranslation", gettext_noop("mistranslation"), "#c0392b"),
+    ("omission", gettext_noop("omission"), "#8e44ad"),
+    ("addition", gettext_noop("addition"), "#2c7fb8"),
+    ("false-friend", gettext_noop("false friend or calque"), "#d35400"),
+    ("terminology", gettext_noop("terminology"), "#16a085"),
+    ("register", gettext_noop("register and style"), "#7f8c8d"),
+    ("historical-context", gettext_noop("historical context"), "#b7950b"),
+    ("editorial-note", gettext_noop("editorial note"), "#34495e"),
 ]
+_DEFAULT_NAMES = {slug: name for slug, name, _color in DEFAULT_CATEGORIES}
 
 
 class Category(models.Model):
@@ -49,6 +52,13 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name to show: a default category's own name in the reader's language."""
+        if _DEFAULT_NAMES.get(self.slug) == self.name:
+            return gettext(self.name)
         return self.name
 
 

@@ -24,7 +24,7 @@ from .models import Alignment, Document, Edition, Membership, Role, Witness
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "verne-voyage"
 EDITION_SLUG = "verne-voyage-1864"
-EDITION_TITLE = "Jules Verne, Voyage au centre de la Terre: the French and two English translations"
+EDITION_TITLE = "Verne, Voyage au centre de la Terre, and two English translations"
 EDITION_DESCRIPTION = (
     "The opening of Jules Verne's Voyage au centre de la Terre (Paris: Hetzel, 1864) with the two "
     "English translations published in its author's lifetime: A Journey to the Centre of the "

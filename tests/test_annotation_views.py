@@ -326,3 +326,38 @@ def test_an_owner_adds_recolours_and_removes_a_category(client_as, segment):
     client.post(update, {"delete": "1"})
     annotation.refresh_from_db()
     assert annotation.category is None
+
+
+def test_default_category_names_show_in_the_readers_language(client_as, segment):
+    document = segment.witness.document
+    ensure_categories(document.edition)
+    client = client_as("annotator")
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    page = client.get(document.get_absolute_url())
+    assert ">note éditoriale</option>" in page.text and ">editorial note<" not in page.text
+    renamed = document.edition.categories.get(slug="omission")
+    renamed.name = "lacune"
+    renamed.save()
+    assert ">lacune</option>" in client.get(document.get_absolute_url()).text
+
+
+def test_empty_states_lead_to_the_next_step(client_as, segment):
+    document = segment.witness.document
+    page = client_as("editor").get(document.get_absolute_url()).text
+    assert "Next: add the French original" in page
+    assert "?role=original&amp;language=fr" in page
+    edition_page = client_as("editor").get(document.edition.get_absolute_url()).text
+    assert "No annotation yet" in edition_page
+    _made_by("annotator", segment)
+    assert (
+        "No annotation yet" not in client_as("editor").get(document.edition.get_absolute_url()).text
+    )
+    reader_page = client_as("reader").get(document.get_absolute_url()).text
+    assert "An editor of this edition can add it." in reader_page
+
+
+def test_the_add_witness_page_takes_the_suggested_language_and_role(client_as, segment):
+    document = segment.witness.document
+    url = reverse("editions:witness_add", args=[document.edition.slug, document.slug])
+    page = client_as("editor").get(f"{url}?role=original&language=fr").text
+    assert '<option value="original" selected>' in page

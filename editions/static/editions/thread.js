@@ -34,10 +34,20 @@
   }
 
   // Closing (the × button, or Escape which presses it) gives focus back to the highlight.
+  // The text is re-drawn when a thread opens (its highlights may change): the element that
+  // opened it is then found again by its paragraph and kind.
+  function again(element) {
+    if (!element || document.body.contains(element)) return element;
+    const paragraph = element.closest(".segment")?.id;
+    if (!paragraph) return null;
+    const kind = element.matches("button.anno-count") ? "button.anno-count" : "mark.anno";
+    return document.querySelector(`#${CSS.escape(paragraph)} ${kind}`);
+  }
+
   function giveFocusBack() {
     const id = openThread()?.dataset.annotation;
     const mark = id && document.querySelector(`mark.anno[data-annotations~="${id}"]`);
-    const back = (opener && document.body.contains(opener) && opener) || mark;
+    const back = again(opener) || mark;
     opener = null;
     if (!back) return;
     if (!back.matches("a[href], button, textarea, input, select")) back.tabIndex = -1;
@@ -119,6 +129,27 @@
     if (typed && !reply.value) reply.value = typed;
     if (focused) reply.focus();
   }
+
+  // Selecting from the keyboard: Shift+arrows extend the selection inside a paragraph's text
+  // (Ctrl or Alt by words), starting from the paragraph whose number or badge has focus.
+  // Browsers do this only with caret browsing on; here it works either way.
+  const EXTEND = { ArrowLeft: "character", ArrowRight: "character", ArrowUp: "line", ArrowDown: "line", Home: "lineboundary", End: "lineboundary" };
+  document.addEventListener("keydown", (event) => {
+    if (!event.shiftKey || !(event.key in EXTEND) || event.metaKey) return;
+    if (event.target.closest?.("input, textarea, select, [contenteditable], #drawer")) return;
+    const selection = getSelection();
+    const anchor = selection.anchorNode;
+    let text = (anchor?.nodeType === 1 ? anchor : anchor?.parentElement)?.closest(".seg-text");
+    if (!text) {
+      text = document.activeElement?.closest?.(".segment")?.querySelector(".seg-text");
+      if (!text) return;
+      selection.collapse(text, 0);
+    }
+    event.preventDefault();
+    const backward = ["ArrowLeft", "ArrowUp", "Home"].includes(event.key);
+    const unit = (event.ctrlKey || event.altKey) && EXTEND[event.key] === "character" ? "word" : EXTEND[event.key];
+    selection.modify("extend", backward ? "backward" : "forward", unit);
+  });
 
   // The keyboard way to annotate: with a selection made by Shift+arrows, "a" presses the
   // "Annotate" button annotator.js shows under it.
