@@ -100,3 +100,36 @@ def test_a_reader_sees_the_alignment_but_no_controls(page, live_server, demo):
     expect(page.locator(".row-ops")).to_have_count(0)
     page.keyboard.press("m")
     assert alignment.changes.count() == 1
+
+
+def test_linking_asks_before_it_changes_a_confirmed_row_and_keeps_one_it_leaves_alone(
+    page, live_server, demo
+):
+    from editions.demo_verne import DOCUMENT_SLUG, EDITION_SLUG
+
+    alignment = Alignment.objects.filter(
+        document__edition__slug=EDITION_SLUG, document__slug=DOCUMENT_SLUG
+    ).order_by("pk")[0]
+    rows = rows_of(alignment)
+    n, row = next(
+        (n, r) for n, r in enumerate(rows) if r.confirmed and len(r.source) == 1 == len(r.target)
+    )
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}{alignment.get_absolute_url()}")
+    # The two units of a confirmed one-to-one row: nothing to ask, and it stays confirmed.
+    page.locator(f'#row-{n} .unit[data-side="source"]').click()
+    page.locator(f'#row-{n} .unit[data-side="target"]').click()
+    expect(page.locator("#history")).to_contain_text(f"Linked {row.source[0]} with {row.target[0]}")
+    assert rows_of(alignment)[n].confirmed
+    # A unit of the confirmed row with one of the next row: asked first; "no" changes nothing.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    before = rows_of(alignment)
+    page.locator(f'#row-{n} .unit[data-side="source"]').click()
+    page.locator(f'#row-{n + 1} .unit[data-side="target"]').first.click()
+    # Then a link that asks nothing: had the refused one been sent, it would show before it.
+    page.locator(f'#row-{n} .unit[data-side="source"]').click()
+    page.locator(f'#row-{n} .unit[data-side="target"]').click()
+    expect(page.locator("#history li")).to_have_count(4)  # align, confirm, link, link
+    assert asked and "confirmed row" in asked[0]
+    assert rows_of(alignment) == before
