@@ -33,7 +33,7 @@ def test_the_concordance_shows_the_english_rendering_of_a_word_of_the_added_orig
 
     page.fill("#site-search", "ambassadeurs")
     page.press("#site-search", "Enter")
-    expect(page.locator("#search-results")).to_contain_text("1 result")
+    expect(page.locator("#search-results")).to_contain_text("les trois ambassadeurs")
     page.get_by_role("link", name=re.compile("parallel concordance")).click()
     page.fill("#id_q", "ambassadeurs")
     page.select_option("#id_language", "fr")
