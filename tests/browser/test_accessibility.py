@@ -55,6 +55,7 @@ def _pages() -> dict[str, str]:
         "compare-original": f"{compare}?a={french.slug}&b={malleson.slug}",
         "alignment-editor": alignment.get_absolute_url(),
         "annotation": note.get_absolute_url(),
+        "document-thread-open": f"{reverse('editions:document_detail', args=doc)}?annotation={note.pk}",
         "search": f"{reverse('editions:search')}?q=Axel",
         "concordance": f"{reverse('editions:concordance')}?q=oncle&language=fr",
         "import": reverse("editions:witness_add", args=doc),
@@ -120,6 +121,8 @@ def test_no_page_has_a_serious_accessibility_violation_or_overflows(
         sign_in(page, live_server)
         for name, path in _pages().items():
             page.goto(f"{live_server.url}{path}")
+            if "?annotation=" in path:
+                expect(page.locator("#drawer-content .thread")).to_be_visible()
             problems += _check(page, name, viewport, artifacts)
     finally:
         context.close()

@@ -159,7 +159,9 @@
     const bubble = document.getElementById("annotate-bubble");
     if (!bubble || bubble.hidden) return;
     event.preventDefault();
-    opener = document.getSelection()?.anchorNode?.parentElement?.closest(".seg-text") || null;
+    // Back, after, to what had focus (a paragraph's number); re-drawn, to the new highlight.
+    const focused = document.activeElement?.closest?.(".segment") ? document.activeElement : null;
+    opener = focused || document.getSelection()?.anchorNode?.parentElement?.closest(".seg-text") || null;
     bubble.click();
   });
 })();
