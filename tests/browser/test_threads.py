@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from editions.annotating import Span, add_reply, create_annotation, set_status
+from editions.annotating import Span, add_reply, create_annotation, set_status, update_annotation
 from editions.annotation_models import Annotation
 from editions.models import Document, Membership, Segment
 
@@ -108,6 +108,22 @@ def test_an_open_thread_shows_others_replies_and_resolution_live(browser, asgi_s
         )
         set_status(annotation, "resolved")
         expect(page.locator("#drawer-content .status")).to_have_text("resolved", timeout=10_000)
+        # Being edited here when someone else saves: the form stays, and a notice says so.
+        page.locator("#drawer-content").get_by_role("link", name="Edit").click()
+        page.fill("#drawer-content textarea[id^=edit-body]", "My own wording")
+        annotation.refresh_from_db()
+        update_annotation(
+            annotation,
+            annotation.version,
+            body="Their wording",
+            category=None,
+            tags=[],
+            visibility="edition",
+        )
+        expect(page.locator("#drawer-content .changed-meanwhile")).to_be_visible(timeout=10_000)
+        expect(page.locator("#drawer-content textarea[id^=edit-body]")).to_have_value(
+            "My own wording"
+        )
     finally:
         context.close()  # end the live stream before the server stops
 
