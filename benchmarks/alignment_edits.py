@@ -61,7 +61,7 @@ def main() -> None:
                 alignment.refresh_from_db()
                 started = time.perf_counter()
                 with CaptureQueriesContext(connection) as captured:
-                    change(alignment, alignment.version, None, "op", "op", _at_row(edit))
+                    change(alignment, alignment.version, None, "op", ("op", {}), _at_row(edit))
                 times.append(time.perf_counter() - started)
                 queries.append(len(captured))
             raise Rollback

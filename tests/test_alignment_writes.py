@@ -30,7 +30,14 @@ def test_a_merge_rewrites_one_row_and_moves_the_rest_up_as_they_were(edition):
     alignment = create_alignment(document, french, english, owner)
     before_rows, before = rows_of(alignment), _stored(alignment)
 
-    change(alignment, alignment.version, editor, "merge", "m", lambda r: ops.merge_with_next(r, 5))
+    change(
+        alignment,
+        alignment.version,
+        editor,
+        "merge",
+        ("m", {}),
+        lambda r: ops.merge_with_next(r, 5),
+    )
 
     after = _stored(alignment)
     assert rows_of(alignment) == ops.merge_with_next(before_rows, 5)
@@ -47,8 +54,8 @@ def test_a_split_after_a_merge_stores_exactly_the_rows_the_operation_made(editio
     english = _witness(document, "en", "en", WitnessRole.TRANSLATION, 12)
     alignment = create_alignment(document, french, english, None)
     merged = ops.merge_with_next(rows_of(alignment), 3)
-    change(alignment, alignment.version, None, "merge", "m", lambda _r: merged)
-    change(alignment, alignment.version, None, "split", "s", lambda r: ops.split(r, 3))
+    change(alignment, alignment.version, None, "merge", ("m", {}), lambda _r: merged)
+    change(alignment, alignment.version, None, "split", ("s", {}), lambda r: ops.split(r, 3))
     rows = rows_of(alignment)
     assert rows == ops.split(merged, 3) and len(rows) > len(merged)
     assert [p for _pk, p, _by in _stored(alignment)] == list(range(len(rows)))

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..aligning import snapshot
 from ..alignment.rows import Row, RowError, check_complete
@@ -343,7 +344,8 @@ def _alignment(parsed: ExchangeAlignment, document: Document, witnesses, user) -
         alignment=alignment,
         user=user,
         operation="align",
-        summary=_("Imported: %(count)s rows") % {"count": len(parsed.rows)},
+        summary=gettext_noop("Imported: %(count)s rows"),
+        summary_args={"count": len(parsed.rows)},
         after=snapshot(parsed.rows),
     )
 
