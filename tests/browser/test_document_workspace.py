@@ -113,8 +113,15 @@ def test_a_thread_opens_beside_its_highlight(page, live_server, voyage, artifact
     expect(drawer).to_contain_text("renames Professor Lidenbrock")
     # Opening a thread re-reads the rows (annotations-changed): measure the highlight anew.
     expect(mark).to_be_in_viewport()
-    assert abs(drawer.bounding_box()["y"] - mark.bounding_box()["y"]) < 60
-    assert drawer.bounding_box()["x"] > mark.bounding_box()["x"]
+    # Both boxes in one step: a re-read between two measures would detach the highlight.
+    boxes = page.evaluate(
+        """() => [document.querySelector("mark.anno"), document.getElementById("drawer")]
+            .map((element) => element.getBoundingClientRect())
+            .map(({ x, y }) => ({ x, y }))"""
+    )
+    highlight, thread = boxes
+    assert abs(thread["y"] - highlight["y"]) < 60
+    assert thread["x"] > highlight["x"]
     page.screenshot(path=artifacts / "document-book-thread-1440.png")
 
 
