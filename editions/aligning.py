@@ -270,6 +270,13 @@ def realign_from(
     """Re-run the aligner from row ``index`` on; rows before it and confirmed rows stay."""
 
     def edit(rows: list[Row]) -> list[Row]:
+        # Checked on the rows as they stand, inside the change's transaction: a row that does
+        # not exist rolls the version back and records nothing.
+        if not 0 <= index < len(rows):
+            raise RowError(
+                _("There is no row %(row)s: this alignment has rows 1 to %(count)s.")
+                % {"row": index + 1, "count": len(rows)}
+            )
         keep = [row for n, row in enumerate(rows) if n < index or row.confirmed]
         return automatic_rows(alignment.source, alignment.target, keep, progress)
 

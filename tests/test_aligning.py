@@ -222,3 +222,21 @@ def test_a_wide_row_is_marked_for_review_in_the_editor_and_the_synopsis(client_a
     _operate(client, alignment, "confirm", row=0)
     editor = client.get(alignment.get_absolute_url()).text
     assert 'data-review="0" data-confirmed="1"' in editor
+
+
+@pytest.mark.parametrize("row", [1_000_000, -1])
+def test_realign_from_a_row_that_does_not_exist_is_refused_and_changes_nothing(
+    client_as, pair, row
+):
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    rows, version = rows_of(alignment), alignment.version
+    response = _operate(client, alignment, "realign", row=row)
+    assert response.status_code == 400
+    assert f"There is no row {row + 1}: this alignment has rows 1 to {len(rows)}." in response.text
+    alignment.refresh_from_db()
+    assert alignment.version == version
+    assert rows_of(alignment) == rows
+    assert AlignmentChange.objects.filter(operation="realign").count() == 0
