@@ -229,6 +229,14 @@ TASKS = {
 # a job started without one) build their absolute IRIs from it.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
+# Whole-edition exports one user may have waiting or running at once (the worker is shared).
+EXPORT_JOBS_PER_USER = env_int("EXPORT_JOBS_PER_USER", 3)
+
+# Live updates: the Event table keeps the newest EVENTS_KEEP events, none older than
+# EVENTS_KEEP_DAYS (pruned as events are written, and by `manage.py prune_events`).
+EVENTS_KEEP = env_int("EVENTS_KEEP", 20_000)
+EVENTS_KEEP_DAYS = env_int("EVENTS_KEEP_DAYS", 7)
+
 # Uploads: records are a few kilobytes; refuse anything far larger before parsing it.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 8 * 1024 * 1024)  # a whole novel fits
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024

@@ -5,14 +5,17 @@ Anyone who may read an edition may export it: the files hold what they can read 
 annotations are never exported). Importing needs an editor.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..export_forms import ExchangeImportForm, FormatsForm
@@ -121,8 +124,32 @@ def edition_export_start(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         context = _edition_page(request, edition, role, form=form)
         return render(request, "editions/edition_export.html", context, status=400)
-    start_export(edition, request.user, form.cleaned_data["format"], _base_url(request))
+    with transaction.atomic():
+        # The user's row, locked: two clicks at once cannot both slip under the limit.
+        get_user_model().objects.select_for_update().filter(pk=request.user.pk).first()
+        if _open_jobs(request.user) >= settings.EXPORT_JOBS_PER_USER:
+            messages.error(request, _too_many_jobs_message())
+            context = _edition_page(request, edition, role, form=form)
+            return render(request, "editions/edition_export.html", context, status=429)
+        start_export(edition, request.user, form.cleaned_data["format"], _base_url(request))
     return redirect_after_post(request, reverse("editions:edition_export", args=[edition.slug]))
+
+
+def _open_jobs(user) -> int:
+    """The user's exports waiting for the worker or running, in any edition."""
+    open_statuses = [JobStatus.QUEUED, JobStatus.RUNNING]
+    return ExportJob.objects.filter(requested_by=user, status__in=open_statuses).count()
+
+
+def _too_many_jobs_message() -> str:
+    limit = settings.EXPORT_JOBS_PER_USER
+    return ngettext(
+        "You already have %(limit)s export waiting or running: wait until it is ready, "
+        "then start another.",
+        "You already have %(limit)s exports waiting or running: wait until one is ready, "
+        "then start another.",
+        limit,
+    ) % {"limit": limit}
 
 
 def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[Edition, ExportJob]:
