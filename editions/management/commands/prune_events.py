@@ -2,7 +2,7 @@
 
 The write path already drops events as they leave the window, in small batches; this command
 clears a backlog (a database from before pruning existed, a burst) and applies the age limit.
-Run it from cron (daily is plenty); docker compose's worker runs it at start.
+Run it from cron (daily is plenty).
 """
 
 from datetime import timedelta
