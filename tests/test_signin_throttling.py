@@ -82,3 +82,13 @@ def test_an_admin_releases_the_lock_by_deleting_the_access_attempt(client, schol
     delete_url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
     assert sign_in(client, PASSWORD).status_code == 302
+
+
+def test_successful_sign_ins_leave_no_row_behind(client, scholar):
+    from axes.models import AccessLog
+
+    for _ in range(3):
+        assert sign_in(client, PASSWORD).status_code == 302
+        client.post("/accounts/logout/")
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.exists()

@@ -312,6 +312,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "workbench.signin.locked_out"
 AXES_VERBOSE = False
+# No row per successful sign-in: that log would grow without bound, and only failures matter here.
+AXES_DISABLE_ACCESS_LOG = True
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out user name before any password is checked.
     "axes.backends.AxesStandaloneBackend",
