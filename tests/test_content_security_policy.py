@@ -156,7 +156,15 @@ def test_pages_for_a_signed_out_visitor_carry_the_policy(client, db, url):
 def test_the_admin_carries_the_policy(client, db):
     admin = get_user_model().objects.create_superuser("admin", password="x-long-password")
     client.force_login(admin)
-    for url in ["/admin/", "/admin/axes/accessattempt/", "/admin/editions/edition/"]:
+    urls = [
+        "/admin/",
+        "/admin/axes/accessattempt/",
+        "/admin/editions/edition/",
+        "/admin/editions/edition/add/",
+        f"/admin/auth/user/{admin.pk}/change/",
+    ]
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         assert_strict_policy(response, url)
+        assert not inline_code(response).refused, url
