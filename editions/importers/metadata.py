@@ -291,9 +291,9 @@ CLASSIFICATIONS = {
     "personnel", "personnel et confidentiel", "diffusion restreinte", "réservé", "très urgent",
     "immédiat", "extrême urgence",
 }  # fmt: skip
-_RECEIVED_WORD = r"(?:Received|Reçu|Recu|Arrivé|Arrivée)\b"
-_RECEIVED = re.compile(rf"\(\s*(?P<note>{_RECEIVED_WORD}[^()]*?)\s*\)", re.I)
-_RECEIVED_LINE = re.compile(rf"\(?\s*(?P<note>{_RECEIVED_WORD}[^()]*?)\s*\)?\.?", re.I)
+RECEIVED_WORD = r"(?:Received|Reçu|Recu|Arrivé|Arrivée)\b"
+_RECEIVED = re.compile(rf"\(\s*(?P<note>{RECEIVED_WORD}[^()]*?)\s*\)", re.I)
+_RECEIVED_LINE = re.compile(rf"\(?\s*(?P<note>{RECEIVED_WORD}[^()]*?)\s*\)?\.?", re.I)
 
 
 def parse_classification(text: str) -> str | None:
