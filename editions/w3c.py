@@ -40,7 +40,8 @@ def container_iri(base: Base, witness: Witness) -> str:
 
 
 def annotation_iri(base: Base, witness: Witness, annotation: Annotation) -> str:
-    return f"{container_iri(base, witness)}{annotation.pk}"
+    """The annotation in a witness's container: by the name its client asked for, or by pk."""
+    return f"{container_iri(base, witness)}{annotation.slug or annotation.pk}"
 
 
 def segment_iri(base: Base, segment: Segment) -> str:
@@ -72,13 +73,17 @@ def annotation_json(base: Base, witness: Witness, annotation: Annotation) -> dic
         "@context": ANNO_CONTEXT,
         "id": annotation_iri(base, witness, annotation),
         "type": "Annotation",
-        "motivation": "commenting",
+        "motivation": annotation.motivation,
         "created": _iso(annotation.created_at),
         "modified": _iso(annotation.updated_at),
         "target": [_target_json(base, t) for t in annotation.targets.all()],
     }
     if annotation.author:
         data["creator"] = {"type": "Person", "nickname": annotation.author.get_username()}
+    if annotation.canonical:
+        data["canonical"] = annotation.canonical
+    if annotation.via:
+        data["via"] = annotation.via if len(annotation.via) > 1 else annotation.via[0]
     if bodies:
         data["body"] = bodies if len(bodies) > 1 else bodies[0]
     return data
@@ -93,15 +98,27 @@ def _target_json(base: Base, target) -> dict:
     return {"source": segment_iri(base, target.segment), "selector": selectors}
 
 
-def page_json(base: Base, witness, annotations: list[Annotation], page: int, total: int) -> dict:
+def page_json(
+    base: Base,
+    witness,
+    annotations: list[Annotation],
+    page: int,
+    total: int,
+    iris_only: bool = False,
+) -> dict:
+    """A page of the container: the annotations whole, or only their IRIs (on request)."""
     container = container_iri(base, witness)
+    if iris_only:
+        items: list = [annotation_iri(base, witness, a) for a in annotations]
+    else:
+        items = [annotation_json(base, witness, a) for a in annotations]
     data = {
         "@context": ANNO_CONTEXT,
         "id": f"{container}?page={page}",
         "type": "AnnotationPage",
         "partOf": {"id": container, "total": total},
         "startIndex": page * PAGE_SIZE,
-        "items": [annotation_json(base, witness, a) for a in annotations],
+        "items": items,
     }
     if (page + 1) * PAGE_SIZE < total:
         data["next"] = f"{container}?page={page + 1}"
@@ -139,7 +156,16 @@ def parse_annotation(data: Any, witness: Witness) -> dict:
     targets = data["target"] if isinstance(data["target"], list) else [data["target"]]
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
-    parsed = {"targets": [_parse_target(t, witness) for t in targets], "body": "", "tags": []}
+    parsed = {
+        "targets": [_parse_target(t, witness) for t in targets],
+        "body": "",
+        "tags": [],
+        "motivation": _motivation(data.get("motivation")),
+        "canonical": _iri(data.get("canonical"), "canonical"),
+        # The id a client gave is not ours to keep as the IRI: it is where the annotation
+        # came from (the model's ``via``).
+        "via": _iri(data.get("id"), "id"),
+    }
     for body in bodies:
         if not isinstance(body, dict) or not isinstance(body.get("value"), str):
             raise ProtocolError("Only TextualBody bodies with a value are accepted.")
@@ -151,6 +177,44 @@ def parse_annotation(data: Any, witness: Witness) -> dict:
         else:
             parsed["body"] = body["value"]
     return parsed
+
+
+# The motivations of the Web Annotation vocabulary.
+MOTIVATIONS = frozenset(
+    {
+        "assessing",
+        "bookmarking",
+        "classifying",
+        "commenting",
+        "describing",
+        "editing",
+        "highlighting",
+        "identifying",
+        "linking",
+        "moderating",
+        "questioning",
+        "replying",
+        "tagging",
+    }
+)
+
+
+def _motivation(value: Any) -> str:
+    values = value if isinstance(value, list) else [value]
+    if value is None:
+        return "commenting"
+    for item in values:
+        if isinstance(item, str) and item.removeprefix("oa:") in MOTIVATIONS:
+            return item.removeprefix("oa:")
+    raise ProtocolError("Unknown motivation: use one of the Web Annotation motivations.")
+
+
+def _iri(value: Any, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 2000 or not value.strip():
+        raise ProtocolError(f"{name} must be an IRI.")
+    return value.strip()
 
 
 def _holds_nul(value: Any) -> bool:
