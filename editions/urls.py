@@ -10,6 +10,7 @@ from .views import (
     editions,
     imports,
     revisions,
+    segment_text,
     taxonomy,
 )
 
@@ -117,6 +118,11 @@ urlpatterns += [
 urlpatterns += [
     path("account/", account.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path(
+        f"{_doc}/w/<slug:witness_slug>/segments/<slug:sid>",
+        segment_text.segment_text,
+        name="segment_text",
+    ),
     path(
         f"{_doc}/w/<slug:witness_slug>/annotations/",
         annotation_protocol.container,
