@@ -9,6 +9,7 @@ import datetime
 import re
 from typing import Any
 
+import langcodes
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -125,7 +126,17 @@ def language_code(name: str) -> str:
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, "")
+    return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES.get(code.split("-")[0], ""))
+
+
+def bcp47(tag: str) -> str:
+    """A language tag as BCP 47 writes it ("FR-ca" -> "fr-CA", "EN" -> "en"); a tag that is
+    not one is kept as written (trimmed)."""
+    tag = tag.strip()
+    try:
+        return langcodes.standardize_tag(tag)
+    except (ValueError, LookupError):
+        return tag
 
 
 _STOP_WORDS = {

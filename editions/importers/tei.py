@@ -28,6 +28,7 @@ from .exchange import (
     ExchangeWitness,
     NoteCall,
 )
+from .metadata import bcp47
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -225,7 +226,7 @@ def _witness(div, sources: dict, ids: _Ids, verbatim: bool, taken: set[str]) -> 
     values = dict(sources.get(div.get("source", "").removeprefix("#"), {}))
     role = div.get("subtype", "")
     values |= {
-        "language": div.get(XML_LANG),
+        "language": bcp47(div.get(XML_LANG)),
         "role": role if role in WitnessRole.values else WitnessRole.TRANSLATION,
     }
     witness = ExchangeWitness(slug=slug, values=values)

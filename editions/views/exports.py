@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..export_forms import ExchangeImportForm, FormatsForm
 from ..export_models import ExportJob, JobStatus
-from ..exporters import FORMATS, ExportFile, export_document
+from ..exporters import FORMATS, ExportFile, available_keys, export_document, unavailable
 from ..exporters.bundle import ZIP_TYPE, document_bundle
 from ..exporters.jobs import recover_stale_jobs, refresh, start_export
 from ..importers.base import RecordError
@@ -50,14 +50,19 @@ def _download(item: ExportFile) -> HttpResponse:
 def document_export(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     document = document_or_404(edition, doc_slug)
-    context = {
-        "edition": edition,
+    form = FormatsForm(initial={"format": available_keys(document, list(FORMATS))})
+    return render(request, "editions/document_export.html", _document_page(document, role, form))
+
+
+def _document_page(document, role, form: FormatsForm) -> dict:
+    return {
+        "edition": document.edition,
         "document": document,
-        "formats": FORMATS.values(),
-        "form": FormatsForm(initial={"format": list(FORMATS)}),
+        # Each format with why it cannot be had here ("" when it can).
+        "formats": [(fmt, unavailable(document, fmt.key)) for fmt in FORMATS.values()],
+        "form": form,
         "can": Abilities(role),
     }
-    return render(request, "editions/document_export.html", context)
 
 
 @require_GET
@@ -67,6 +72,8 @@ def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: st
     document = document_or_404(edition, doc_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
+    if reason := unavailable(document, fmt):
+        return HttpResponse(reason, status=409, content_type="text/plain; charset=utf-8")
     return _download(export_document(document, fmt, _base_url(request)))
 
 
@@ -77,14 +84,10 @@ def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> 
     edition, role = edition_for(request, slug)
     document = document_or_404(edition, doc_slug)
     form = FormatsForm(request.GET)
+    if form.is_valid() and not available_keys(document, form.cleaned_data["format"]):
+        form.add_error("format", unavailable(document, form.cleaned_data["format"][0]))
     if not form.is_valid():
-        context = {
-            "edition": edition,
-            "document": document,
-            "formats": FORMATS.values(),
-            "form": form,
-            "can": Abilities(role),
-        }
+        context = _document_page(document, role, form)
         return render(request, "editions/document_export.html", context, status=400)
     keys = form.cleaned_data["format"]
     return _download(document_bundle(document, keys, _base_url(request)))
