@@ -17,7 +17,6 @@ Two constructions keep LibreOffice (7.4) reading what Word reads:
 """
 
 import io
-import re
 from html import unescape
 
 from django.utils.formats import date_format
@@ -36,9 +35,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..annotation_models import Annotation, AnnotationTarget
-from ..importers.metadata import RECEIVED_WORD
 from ..models import Segment, SegmentKind
-from .data import DocumentExport, pieces
+from .data import DocumentExport, pieces, received_text
 
 FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w')}>"
@@ -132,10 +130,6 @@ def _number_comments_after_footnotes(word, footnotes: int) -> None:
         comment.set(key, str(int(comment.get(key)) + offset))
 
 
-# "Received: 27 October": the note names itself; its label is not printed again.
-_RECEIVED_LABEL = re.compile(rf"^\(?\s*{RECEIVED_WORD}\s*:?\s*", re.I)
-
-
 class _Writer:
     def __init__(self, export: DocumentExport):
         self.export = export
@@ -182,7 +176,7 @@ class _Writer:
             (_("Place"), document.place),
             (_("Reference numbers"), document.reference_numbers),
             (_("Classification"), document.classification),
-            (_("Received"), _RECEIVED_LABEL.sub("", document.received_note)),
+            (_("Received"), received_text(document)),
             (_("Printed source"), document.printed_source),
             (_("Summary"), document.summary),
         ]
