@@ -35,10 +35,19 @@ def document_bundle(document: Document, keys: list[str], base_url: str) -> Expor
     return ExportFile(f"{document.slug}.zip", ZIP_TYPE, zip_files(files))
 
 
+def _documents_and_keys(edition: Edition, keys: list[str]) -> list[tuple[Document, list[str]]]:
+    """Each document with the chosen formats it can give (no memory of an unaligned text)."""
+    return [(d, available_keys(d, keys)) for d in edition.documents.all()]
+
+
+def edition_file_count(edition: Edition, keys: list[str]) -> int:
+    return sum(len(document_keys) for _d, document_keys in _documents_and_keys(edition, keys))
+
+
 def edition_files(
     edition: Edition, keys: list[str], base_url: str, progress: Progress | None = None
 ) -> Iterable[ExportFile]:
-    documents = [(d, available_keys(d, keys)) for d in edition.documents.all()]
+    documents = _documents_and_keys(edition, keys)
     total, done = sum(len(k) for _d, k in documents), 0
     for document, document_keys in documents:
         if not document_keys:
