@@ -133,6 +133,14 @@ def test_4_an_annotation_is_json_ld_with_the_anno_profile(container, token, docu
     assert got.json()["@context"] == ANNO
 
 
+def test_4_json_ld_is_the_default_when_the_client_names_no_type(container, token, document):
+    url = f"{container}{_annotate(document)[0].pk}"
+    got = call("GET", url, headers={"Authorization": f"Bearer {token}"})
+    assert got.status == 200 and got.header("Content-Type") == MEDIA
+    container_answer = call("GET", container, headers={"Authorization": f"Bearer {token}"})
+    assert container_answer.header("Content-Type") == MEDIA
+
+
 def test_4_an_annotation_has_the_ldp_resource_link_an_etag_and_vary_accept(
     container, token, document
 ):
