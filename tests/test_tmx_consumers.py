@@ -103,7 +103,7 @@ def test_no_unit_holds_one_language_and_codes_are_bcp_47(aligned_with_a_lone_hea
     root = etree.fromstring(data)
     units = root.findall("body/tu")
     assert units and all(len(tu.findall("tuv")) == 2 for tu in units)
-    assert {tuv.get(XML_LANG) for tuv in root.iter("tuv")} == {"fr", "en"}  # stored as "FR"
+    assert {tuv.get(XML_LANG) for tuv in root.iter("tuv")} == {"fr", "en"}  # given as "FR"
     assert "Lettre de M. Alphand" not in data.decode()
 
 
@@ -118,3 +118,14 @@ def test_our_memory_round_trips_through_translate_toolkit(aligned_with_a_lone_he
     roles = {w.values["language"]: w.values["role"] for w in imported.witnesses}
     assert roles == {"fr": "original", "en": "translation"}
     assert [len(w.segments) for w in imported.witnesses] == [2, 2]
+
+
+def test_a_text_saved_with_an_upper_case_code_is_stored_in_bcp_47_case(document):
+    witness = save_record(
+        parse_record(FRENCH),
+        edition=document.edition,
+        document=document,
+        language="FR-ca",
+        role="translation",
+    )
+    assert witness.language == "fr-CA"
