@@ -13,6 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from editions.aligning import create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
 from editions.importers import parse_record, save_record
@@ -94,3 +95,63 @@ def test_labels_are_printed_once_and_the_page_is_a4(crowded, tmp_path):
     section = word.sections[0]
     # Two texts in the aligned table (the third is not aligned): portrait A4.
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+@pytest.fixture
+def three_texts_with_notes(document):
+    """A French original and two English translations, aligned, a footnote in each, each
+    call inside a comment, beside another that ends at it and another that spans texts."""
+    user = _user("editor")
+    french = save_record(
+        parse_record(SECOND_FRENCH),
+        edition=document.edition,
+        document=document,
+        language="fr",
+        role="original",
+    )
+    second = save_record(
+        parse_record(
+            "Mr Rusk underlined it.\n\n"
+            "In my telegrams 5978-5982[^1] I described the American aims.\n\n"
+            "[^1]: Telegram of the same day.\n"
+        ),
+        edition=document.edition,
+        document=document,
+        language="en",
+        role="translation",
+    )
+    english = document.witnesses.get(slug="cvce-en")
+    for translation in (english, second):
+        create_alignment(document, french, translation, user)
+    calls = {w: w.segments.get(footnote_refs__isnull=False) for w in (french, english, second)}
+    for witness, segment in calls.items():
+        call = segment.footnote_refs.get().offset
+        for body, start, end in [("Around", 0, call + 3), ("Up to", 3, call)]:
+            create_annotation(
+                user=_user("annotator"),
+                document=document,
+                spans=[Span(segment, start, end)],
+                body=f"{body} the call in {witness.label}.",
+            )
+    create_annotation(
+        user=_user("annotator"),
+        document=document,
+        spans=[Span(s, 0, 5) for s in calls.values()],
+        body="Across the three texts.",
+    )
+    return document
+
+
+def test_libreoffice_reads_the_notes_of_three_aligned_texts(three_texts_with_notes, tmp_path):
+    notes, comments, _body = _read_back(three_texts_with_notes, tmp_path)
+    assert [n.split(" ", 1)[1] for n in notes] == [
+        "Télégramme du même jour.",
+        "This telegram of the same date.",
+        "Telegram of the same day.",
+    ]
+    assert [n.split(" ", 1)[0] for n in notes] == ["1", "2", "3"]
+    assert len([c for c in comments if "Across the three texts." in c]) == 3
+    assert len([c for c in comments if " the call in " in c]) == 6
+    word = docx.Document(io.BytesIO(export_document(three_texts_with_notes, "docx", BASE).data))
+    section = word.sections[0]  # three texts face each other: landscape A4
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
