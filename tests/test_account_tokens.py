@@ -81,3 +81,8 @@ def test_a_session_write_to_the_protocol_still_needs_its_csrf_token(document):
         url, json.dumps(body), content_type=MEDIA, headers={"Authorization": f"Bearer {secret}"}
     )
     assert tokened.status_code == 201
+
+
+def test_every_page_links_the_member_to_their_account(client_as, edition):
+    page = client_as("reader").get(reverse("editions:edition_list")).content.decode()
+    assert f'href="{reverse("editions:account")}"' in page
