@@ -9,6 +9,7 @@ same spans.
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -175,19 +176,68 @@ def test_the_tei_stylesheets_number_each_texts_notes_from_one_at_their_calls(
     page = _stylesheets_html(shared_dir, source, tmp_path)
     notes = {n.get("id"): n for n in page.find_class("note")}
     expected = {
-        "fr": [("1", "Le secrétaire d'État."), ("2", "Télégramme du même jour.")],
-        "cvce-en": [("1", "This telegram of the same date.")],
+        "fr": [
+            ("1", "Le secrétaire d'État.", "M. Rusk l'a souligné"),
+            ("2", "Télégramme du même jour.", "Dans mon télégramme nos 5978-5982"),
+        ],
+        "cvce-en": [("1", "This telegram of the same date.", "In my telegram Nos 5978–5982,")],
     }
     for witness, wanted in expected.items():
         section = page.get_element_by_id(witness)
-        calls = section.find_class("notelink")
         found = []
-        for call in calls:
+        for call in section.find_class("notelink"):
             note = notes[call.get("href").removeprefix("#")]
             label = note.find_class("noteLabel")[0].text_content().strip().rstrip(".")
             assert call.text_content().strip() == label  # the call reads as its note
-            found.append((label, note.find_class("noteBody")[0].text_content().strip()))
+            # The call stands in the paragraph that calls the note, not after the text.
+            paragraph = next(call.iterancestors("p"), None)
+            assert paragraph is not None, f"note {label} of {witness} is cut off from its call"
+            body = note.find_class("noteBody")[0].text_content().strip()
+            text = paragraph.text_content()
+            calling = [start for _l, _b, start in wanted if text.startswith(start)]
+            found.append((label, body, calling[0] if calling else text))
         assert found == wanted
-    # Each call stands in its own paragraph, where the note was called.
-    first = page.get_element_by_id("fr").find_class("notelink")[0]
-    assert "M. Rusk l'a souligné" in first.getparent().getparent().text_content()
+
+
+def test_the_tei_stylesheets_make_a_docx_with_each_note_at_its_call(noted, shared_dir, tmp_path):
+    """TEI -> DOCX as the Stylesheets' teitodocx does: the template unpacked, to.xsl run."""
+    source = tmp_path / "noted.tei.xml"
+    source.write_bytes(_tei(noted))
+    docx_profile = shared_dir / "tools" / "tei-stylesheets" / "profiles" / "default" / "docx"
+    word = tmp_path / "word"
+    zipfile.ZipFile(docx_profile / "template.docx").extractall(word)
+    body = tmp_path / "document.xml"
+    need_or_skip(SAXON.exists(), "Saxon-HE is absent (apt-get install libsaxonhe-java)")
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(SAXON),
+            f"-s:{source}",
+            f"-xsl:{docx_profile / 'to.xsl'}",
+            f"-o:{body}",
+            f"word-directory={word.as_uri()}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    notes = {
+        n.get(f"{w}id"): "".join(n.itertext()).strip()
+        for n in etree.parse(str(word / "word" / "footnotes.xml")).iter(f"{w}footnote")
+        if not n.get(f"{w}type")
+    }
+    called = []
+    for paragraph in etree.parse(str(body)).iter(f"{w}p"):
+        text = "".join(t.text or "" for t in paragraph.iter(f"{w}t"))
+        for reference in paragraph.iter(f"{w}footnoteReference"):
+            called.append((text.split(" ")[0], notes.pop(reference.get(f"{w}id"))))
+    # Word numbers the notes in the order of their calls: each is called from its paragraph.
+    assert called == [
+        ("M.", "Le secrétaire d'État."),
+        ("Dans", "Télégramme du même jour."),
+        ("In", "This telegram of the same date."),
+    ]
+    assert notes == {}  # no note without its call
