@@ -60,7 +60,13 @@ def pages() -> list[Page]:
     return [
         Page("bare view", reverse("bench_bare")),
         Page("document page", reverse("editions:document_detail", args=args)),
+        Page(
+            "a page of rows",
+            reverse("editions:document_rows", args=args) + "?start=1201",
+            headers={"HX-Request": "true"},
+        ),
         Page("annotation panel", reverse("editions:annotation_panel", args=args)),
+        Page("find in the document", reverse("editions:document_find", args=args) + "?q=the"),
         Page("comparison", reverse("editions:compare", args=args) + "?a=fr-1864&b=en-1877"),
         Page(
             "alignment editor",
@@ -84,9 +90,9 @@ def sessions(count: int) -> list[str]:
 def count_queries_and_bytes(page: Page, session: str) -> None:
     client = Client()
     client.cookies["sessionid"] = session
-    client.get(page.path)  # warm the caches, as the load run soon does
+    client.get(page.path, headers=page.headers)  # warm the caches, as the load run soon does
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(page.path)
+        response = client.get(page.path, headers=page.headers)
     if response.status_code != 200:
         raise SystemExit(f"{page.name}: {page.path} answered {response.status_code}")
     page.queries = len(queries)
@@ -133,7 +139,8 @@ def wait_until_up(url: str, server: subprocess.Popen) -> None:
 
 def warm(url: str, page: Page, session: str, times: int) -> None:
     """A few requests first, so that each worker process has its caches filled."""
-    request = urllib.request.Request(url + page.path, headers={"Cookie": f"sessionid={session}"})
+    headers = page.headers | {"Cookie": f"sessionid={session}"}
+    request = urllib.request.Request(url + page.path, headers=headers)
     for _ in range(times):
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
@@ -170,6 +177,7 @@ def load(url: str, page: Page, ids: list[str], users: int, seconds: int, folder:
     environment = os.environ | {
         "BENCH_PATH": page.path,
         "BENCH_NAME": page.name,
+        "BENCH_HEADERS": json.dumps(page.headers),
         "BENCH_SESSIONS": ",".join(ids),
         "BENCH_CLOCK": f"{prefix}.clock",
     }

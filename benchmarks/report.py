@@ -1,6 +1,6 @@
 """The load benchmark's figures: from locust's final statistics to the table (no Django)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FIRST_SCREEN_KIB = 150
 TARGETS = (
@@ -13,6 +13,8 @@ TARGETS = (
 class Page:
     name: str
     path: str
+    # Request headers: a page of rows answers htmx's requests only (HX-Request: true).
+    headers: dict[str, str] = field(default_factory=dict)
     queries: int = 0
     size: int = 0
     requests: int = 0

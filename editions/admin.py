@@ -13,6 +13,7 @@ from .models import (
     SegmentRevision,
     Witness,
 )
+from .token_models import ApiToken
 
 
 class MembershipInline(admin.TabularInline):
@@ -162,4 +163,16 @@ class ExportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made and shown on their owner's account page; here they are only revoked."""
+
+    list_display = ["name", "user", "hint", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "digest", "hint", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
         return False

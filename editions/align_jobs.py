@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from .aligning import StaleAlignment, check_alignable, create_alignment, realign_from
+from .aligning import (
+    StaleAlignment,
+    check_alignable,
+    check_row_exists,
+    create_alignment,
+    realign_from,
+)
 from .alignment.rows import RowError
 from .export_models import JobStatus
 from .job_models import AlignmentJob
@@ -60,6 +66,7 @@ def start_realignment(alignment: Alignment, version: int, user, row: int) -> Ali
     """Queue re-aligning ``alignment`` from ``row`` on, if it is still at ``version`` then."""
     if not Alignment.objects.filter(pk=alignment.pk, version=version).exists():
         raise StaleAlignment  # the page is out of date: refused now, not in the worker
+    check_row_exists(row, alignment.rows.count())  # likewise a row that does not exist
     pending = AlignmentJob.objects.filter(
         alignment=alignment, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     )

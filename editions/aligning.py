@@ -274,12 +274,24 @@ def _changed_stretch(before: Sequence[Row], after: Sequence[Row]) -> tuple[int, 
     return start, old_end, new_end
 
 
+def check_row_exists(index: int, count: int) -> None:
+    """RowError unless ``index`` (from 0) names one of ``count`` rows."""
+    if not 0 <= index < count:
+        raise RowError(
+            _("There is no row %(row)s: this alignment has rows 1 to %(count)s.")
+            % {"row": index + 1, "count": count}
+        )
+
+
 def realign_from(
     alignment: Alignment, version: int, user, index: int, progress: Progress | None = None
 ) -> Alignment:
     """Re-run the aligner from row ``index`` on; rows before it and confirmed rows stay."""
 
     def edit(rows: list[Row]) -> list[Row]:
+        # Checked on the rows as they stand, inside the change's transaction: a row that does
+        # not exist rolls the version back and records nothing.
+        check_row_exists(index, len(rows))
         keep = [row for n, row in enumerate(rows) if n < index or row.confirmed]
         return automatic_rows(alignment.source, alignment.target, keep, progress)
 

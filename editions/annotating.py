@@ -124,6 +124,8 @@ def create_annotation(
     category: Category | None = None,
     tags: list[str] | None = None,
     visibility: str = Visibility.EDITION,
+    motivation: str = "commenting",
+    extra: dict | None = None,  # slug, canonical, via: what a protocol client sent
 ) -> Annotation:
     if not spans:
         raise AnnotationError(_("Select some text to annotate."))
@@ -145,6 +147,8 @@ def create_annotation(
             tags=_clean_tags(tags or []),
             mentions=mentions,
             visibility=visibility,
+            motivation=motivation,
+            **(extra or {}),
         )
         AnnotationTarget.objects.bulk_create(_target(annotation, span) for span in spans)
         notify_mentions(annotation, user, mentions)
@@ -182,14 +186,27 @@ def update_annotation(
     category: Category | None,
     tags: list[str],
     visibility: str,
+    spans: list[Span] | None = None,
+    motivation: str | None = None,
 ) -> Annotation:
-    """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``)."""
+    """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``).
+
+    ``spans``, when given, replace the annotation's targets (a protocol client's PUT).
+    """
     _check_sizes(body, tags)
     _check_text(body, *tags)
     mentions = mentioned(body, _member_names(annotation.edition))
     already = set(annotation.mentions or [])
+    for span in spans or []:
+        _check_span(annotation.document, span)
+    if spans is not None and not spans:
+        raise AnnotationError(_("Select some text to annotate."))
     with transaction.atomic():
+        if spans is not None:
+            annotation.targets.all().delete()
+            AnnotationTarget.objects.bulk_create(_target(annotation, span) for span in spans)
         updated = Annotation.objects.filter(pk=annotation.pk, version=version).update(
+            motivation=motivation or annotation.motivation,
             body=body,
             body_html=render_markdown(body, mentions),
             category=category,

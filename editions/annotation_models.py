@@ -82,6 +82,11 @@ class Annotation(models.Model):
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="annotations"
     )
     motivation = models.CharField(max_length=30, default="commenting")
+    # From the W3C protocol: the name a client asked for (Slug), the IRI it gave as
+    # ``canonical``, and the ids it had given the annotation elsewhere (``via``).
+    slug = models.SlugField(max_length=100, blank=True)
+    canonical = models.CharField(max_length=2000, blank=True)
+    via = models.JSONField(default=list, blank=True)
     body = models.TextField(_("note"), blank=True, help_text=_("Markdown"))
     body_html = models.TextField(blank=True)  # sanitized rendering of ``body``
     tags = models.JSONField(default=list, blank=True)
@@ -97,6 +102,13 @@ class Annotation(models.Model):
     class Meta:
         ordering = ["document", "pk"]
         indexes = [models.Index(fields=["document", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "slug"],
+                condition=~models.Q(slug=""),
+                name="annotation_slug_unique_in_document",
+            )
+        ]
         verbose_name = _("annotation")
         verbose_name_plural = _("annotations")
 

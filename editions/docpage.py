@@ -14,6 +14,7 @@ A read of a warm window of rows costs one cache lookup; editing one segment rend
 """
 
 import hashlib
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
@@ -35,6 +36,13 @@ PAGE_ROWS = 30
 MAP_BANDS = 60
 LAYOUT_TIMEOUT = 24 * 3600
 ROW_TIMEOUT = 24 * 3600
+# Building a book's layout costs 2 to 3 s of CPU. Under ASGI each request runs in its own
+# thread, so after a restart every concurrent reader would build it at once (20 readers: 20
+# builds on 2 cores). One builds, holding a lock in the cache (shared across processes with
+# Redis); the others wait for its result this long at most, then build it themselves.
+BUILD_LOCK_SECONDS = 60
+BUILD_WAIT_SECONDS = 30
+BUILD_POLL_SECONDS = 0.1
 
 
 @dataclass
@@ -84,10 +92,9 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
     """
     wanted = [(w.pk, w.role, w.language) for w in witnesses]
     key = f"doclayout:{document.pk}:{text_signature(document, wanted)}"
-    layout = _RECENT.get(key) or cache.get(key)
-    if layout is None:
-        layout = _with_variation(document, _rows_layout(document, wanted))
-        cache.set(key, layout, LAYOUT_TIMEOUT)
+    layout = _RECENT.get(key) or built_once(
+        key, lambda: _with_variation(document, _rows_layout(document, wanted))
+    )
     _RECENT[key] = layout
     _RECENT.move_to_end(key)
     while len(_RECENT) > RECENT_LAYOUTS:
@@ -98,11 +105,35 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
 def _rows_layout(document: Document, wanted: list) -> Layout:
     """The rows, without their variation (cached apart: text edits leave them as they are)."""
     key = f"docrows:{document.pk}:{text_signature(document, wanted, texts=False)}"
-    layout = cache.get(key)
-    if layout is None:
-        layout = build_layout(document)
-        cache.set(key, layout, LAYOUT_TIMEOUT)
-    return layout
+    return built_once(key, lambda: build_layout(document))
+
+
+def built_once(key: str, build):
+    """The cached value under ``key``, or ``build()``'s, built by one request at a time.
+
+    The request that takes the lock (``cache.add`` succeeds for one caller only) builds and
+    caches the value; the others poll the cache for it, and build it themselves if the
+    builder has not delivered in BUILD_WAIT_SECONDS (it failed, or its process died).
+    """
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = f"{key}:building"
+    owner = cache.add(lock, 1, BUILD_LOCK_SECONDS)
+    if not owner:
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(BUILD_POLL_SECONDS)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    try:
+        value = build()
+        cache.set(key, value, LAYOUT_TIMEOUT)
+    finally:
+        if owner:
+            cache.delete(lock)
+    return value
 
 
 def text_signature(document: Document, *extra, texts: bool = True) -> str:

@@ -14,11 +14,15 @@ import time
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, connections
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from .annotation_models import Event, Presence
+from .models import Edition
+from .permissions import role_in
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,9 @@ PRESENCE_SECONDS = 5  # how often a stream says its reader is still there
 PRESENT_FOR_SECONDS = 20  # a reader not heard from for this long has left
 STREAM_SECONDS = 300  # streams end after this; EventSource reconnects with Last-Event-ID
 WSGI_RETRY_MS = 2000  # under WSGI each answer is short; the browser asks again after this
+ACCESS_CHECK_SECONDS = 5  # how often an open stream asks again whether its reader may read
+# The write path prunes once per this many events, a bounded batch each time.
+PRUNE_EVERY = 500
 
 
 def publish(document_id: int, kind: str, data: dict, only_for=None) -> Event:
@@ -37,12 +44,62 @@ def publish(document_id: int, kind: str, data: dict, only_for=None) -> Event:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, %s)", [EVENT_CHANNEL, str(document_id)])
+    if event.pk % PRUNE_EVERY == 0:
+        prune_behind(event.pk)
     return event
+
+
+def prune_behind(newest_id: int) -> int:
+    """Drop the events that fell out of the kept window since the last prune (the write path).
+
+    Bounded: only ids in the last few PRUNE_EVERY below the window's start, an index range,
+    so a write never pays for a backlog (``manage.py prune_events`` clears that).
+    """
+    first_kept = newest_id - settings.EVENTS_KEEP + 1
+    stale = Event.objects.filter(pk__lt=first_kept, pk__gte=first_kept - 4 * PRUNE_EVERY)
+    return stale.delete()[0]
+
+
+def prune_events(keep: int, older_than: timezone.timedelta) -> int:
+    """Keep at most the ``keep`` newest events, none older than ``older_than``; the count dropped.
+
+    Streams replay from the table after a reconnection; one away for longer than the window
+    misses nothing that matters: its page re-reads the document at its next event.
+    """
+    newest = Event.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    dropped = Event.objects.filter(pk__lte=newest - keep).delete()[0]
+    # At most ``keep`` rows remain: scanning them for their age is bounded.
+    cutoff = timezone.now() - older_than
+    return dropped + Event.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
 def last_event_id(document_id: int) -> int:
     last = Event.objects.filter(document_id=document_id).order_by("-pk").first()
     return last.pk if last else 0
+
+
+def resume_point(document_id: int, claimed: str | None) -> int:
+    """The event after which a stream starts: the browser's Last-Event-ID, or now.
+
+    An id this server never gave for the document (not a number, negative, beyond its newest
+    event: a bogus header, or one kept from before the table was reset) would leave the
+    stream waiting for ids that never come, so the stream starts from the newest event instead.
+    """
+    newest = last_event_id(document_id)
+    if not claimed:
+        return newest
+    try:
+        after = int(claimed[:20])
+    except ValueError:
+        return newest
+    return after if 0 <= after <= newest else newest
+
+
+def may_read(document_id: int, user_id: int) -> bool:
+    """Whether the user may still read the document (membership, public edition, active)."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    edition = Edition.objects.filter(documents__pk=document_id).first()
+    return user is not None and edition is not None and role_in(user, edition) is not None
 
 
 def events_after(document_id: int, user_id: int, after: int) -> list[Event]:
@@ -148,8 +205,17 @@ async def stream(document_id: int, user_id: int, after: int) -> AsyncIterator[st
     try:
         yield "retry: 1000\n\n" + _resume_from(after)
         await sync_to_async(touch_presence)(document_id, user_id)
+        last_check = started
         while time.monotonic() - started < STREAM_SECONDS:
-            for event in await sync_to_async(events_after)(document_id, user_id, after):
+            news = await sync_to_async(events_after)(document_id, user_id, after)
+            # A member removed while the page is open hears nothing more: access is asked again
+            # before any event goes out and every few seconds. Ending the stream makes the
+            # browser reconnect, and the reconnection is refused like any unauthorised request.
+            if news or time.monotonic() - last_check > ACCESS_CHECK_SECONDS:
+                if not await sync_to_async(may_read)(document_id, user_id):
+                    return
+                last_check = time.monotonic()
+            for event in news:
                 after = event.pk
                 yield format_event(event)
             now = time.monotonic()

@@ -426,3 +426,4 @@ from .annotation_models import (  # noqa: E402, F401
 )
 from .export_models import ExportJob  # noqa: E402, F401
 from .job_models import AlignmentJob  # noqa: E402, F401
+from .token_models import ApiToken  # noqa: E402, F401

@@ -56,7 +56,7 @@ def _stretch(text: str, covering: list) -> str:
     color = first.category.color if first.category else "#7f8c8d"
     classes = "anno multi" if len(covering) > 1 else "anno"
     return format_html(
-        '<mark class="{}" data-annotations="{}" style="--anno: {}">{}</mark>',
+        '<mark class="{}" data-annotations="{}" data-anno="{}">{}</mark>',
         classes,
         ids,
         color,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    account,
     alignments,
     annotation_protocol,
     annotations,
@@ -10,6 +11,7 @@ from .views import (
     imports,
     inbox,
     revisions,
+    segment_text,
     taxonomy,
 )
 
@@ -121,15 +123,23 @@ urlpatterns += [
     path("people/<str:username>/", inbox.member_page, name="member_page"),
 ]
 
-# The W3C Web Annotation Protocol: a container per witness, each annotation at its own IRI.
+# The W3C Web Annotation Protocol: a container per witness, each annotation at its own IRI
+# (its pk, or the name its client asked for); members' API tokens on their account page.
 urlpatterns += [
+    path("account/", account.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+    path(
+        f"{_doc}/w/<slug:witness_slug>/segments/<slug:sid>",
+        segment_text.segment_text,
+        name="segment_text",
+    ),
     path(
         f"{_doc}/w/<slug:witness_slug>/annotations/",
         annotation_protocol.container,
         name="w3c_container",
     ),
     path(
-        f"{_doc}/w/<slug:witness_slug>/annotations/<int:pk>",
+        f"{_doc}/w/<slug:witness_slug>/annotations/<slug:key>",
         annotation_protocol.resource,
         name="w3c_annotation",
     ),

@@ -237,3 +237,41 @@ def test_the_history_reads_in_the_readers_language_whoever_wrote_it(client_as, p
     page = client.get(alignment.get_absolute_url())
     assert "Annulé : Ligne 1 confirmée" in page.text
     assert "Alignement automatique" in page.text
+
+
+@pytest.mark.parametrize("row", [1_000_000, -1])
+def test_realign_from_a_row_that_does_not_exist_is_refused_and_changes_nothing(
+    client_as, pair, row
+):
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    rows, version = rows_of(alignment), alignment.version
+    response = _operate(client, alignment, "realign", row=row)
+    assert response.status_code == 400
+    assert f"There is no row {row + 1}: this alignment has rows 1 to {len(rows)}." in response.text
+    alignment.refresh_from_db()
+    assert alignment.version == version
+    assert rows_of(alignment) == rows
+    assert AlignmentChange.objects.filter(operation="realign").count() == 0
+
+
+def test_realign_of_long_texts_from_a_row_that_does_not_exist_is_refused_before_queueing(
+    client_as, pair, monkeypatch
+):
+    from editions import align_jobs
+    from editions.job_models import AlignmentJob
+
+    document, french, english = pair
+    client = client_as("editor")
+    _create(client, document, french, english)
+    alignment = Alignment.objects.get()
+    version = alignment.version
+    monkeypatch.setattr(align_jobs, "BACKGROUND_UNITS", 2)  # now the texts count as long
+    response = _operate(client, alignment, "realign", row=1_000_000)
+    assert response.status_code == 400
+    assert "There is no row 1000001" in response.text
+    assert not AlignmentJob.objects.filter(alignment=alignment).exists()
+    alignment.refresh_from_db()
+    assert alignment.version == version

@@ -36,7 +36,10 @@ def test_load_demo_imports_both_seeds_with_a_demo_owner_and_is_idempotent(client
     assert (
         Membership.objects.get(user__username=DEMO_USER, edition__slug=DEMO_SLUG).role == Role.OWNER
     )
-    assert client.login(username=DEMO_USER, password=DEMO_PASSWORD)
+    # Through the sign-in page: django-axes checks every sign-in against its request.
+    response = client.post("/accounts/login/", {"username": DEMO_USER, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response.wsgi_request.user.is_authenticated
 
 
 @pytest.mark.django_db

@@ -38,10 +38,24 @@ def test_the_document_and_edition_pages_link_to_their_export_pages(client_as, do
     assert _edition_url("edition_export", document.edition) in page
 
 
-def test_the_document_export_page_offers_every_format(client_as, document):
+def test_the_document_export_page_offers_every_format_of_an_aligned_document(client_as, annotated):
+    document = annotated.document
     page = client_as("reader").get(_doc_url("document_export", document)).content.decode()
     for key in FORMATS:
         assert _doc_url("document_export_file", document, key) in page
+
+
+def test_a_one_text_document_is_offered_no_memory_and_told_why(client_as, document):
+    client = client_as("reader")
+    page = client.get(_doc_url("document_export", document)).content.decode()
+    for key in ("tmx", "tmx-sentences"):
+        assert _doc_url("document_export_file", document, key) not in page
+        refused = client.get(_doc_url("document_export_file", document, key))
+        assert refused.status_code == 409 and "no alignment" in refused.content.decode()
+    assert "A translation memory pairs aligned texts" in page
+    assert _doc_url("document_export_file", document, "tei") in page
+    only_tmx = client.get(_doc_url("document_export_download", document), {"format": ["tmx"]})
+    assert only_tmx.status_code == 400 and "no alignment" in only_tmx.content.decode()
 
 
 @pytest.mark.parametrize("key", list(FORMATS))

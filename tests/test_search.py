@@ -601,7 +601,7 @@ def test_an_annotation_hit_shows_category_author_status_quote_and_links_to_its_t
         f"{english.document.get_absolute_url()}?annotation={khrushchev_note.pk}#{segment.anchor_id}"
     )
     assert f'href="{url}"' in hit
-    assert 'class="chip" style="--anno: #b7950b"' in hit and "historical context" in hit
+    assert 'class="chip" data-anno="#b7950b"' in hit and "historical context" in hit
     assert "annotation by annotator" in hit and "open" in hit
     assert '<blockquote class="hit-quote" lang="en">answered the next day</blockquote>' in hit
     assert "<mark>broadcast</mark>" in hit

@@ -7,9 +7,11 @@ variables by the small helpers below, which fail loudly on a value they cannot u
 import os
 import tempfile
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -61,11 +63,33 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = env_bool("PRODUCTION", False)
+DEMO_SECRET_KEY = "insecure-demo-key-never-use-in-production"
+# Keys anyone can read (this file, docker-compose.yml as it once was, Django's template): a
+# deployment started with one of them signs sessions and password resets with a public key.
+PUBLIC_SECRET_KEYS = frozenset({DEMO_SECRET_KEY, "change-me-before-deploying", "change-me"})
+SECRET_KEY_MIN_LENGTH = 50  # what `check --deploy` asks of a key (security.W009)
+
+
+def production_secret_key(key: str) -> str:
+    """The key a production deployment signs with, refused at start when it is not secret."""
+    if key in PUBLIC_SECRET_KEYS or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published example key: set a secret one "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} random characters "
+            '(python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+        )
+    return key
+
+
 # The demo and the tests run with a throwaway key; a production deployment must set its own.
 SECRET_KEY = (
-    env_str("SECRET_KEY")
+    production_secret_key(env_str("SECRET_KEY"))
     if PRODUCTION
-    else env_str("SECRET_KEY", "insecure-demo-key-never-use-in-production")
+    else env_str("SECRET_KEY", DEMO_SECRET_KEY)
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -84,6 +108,7 @@ INSTALLED_APPS = [
     "editions",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +122,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
@@ -113,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "editions.context_processors.inbox",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -201,6 +230,14 @@ TASKS = {
 # a job started without one) build their absolute IRIs from it.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
+# Whole-edition exports one user may have waiting or running at once (the worker is shared).
+EXPORT_JOBS_PER_USER = env_int("EXPORT_JOBS_PER_USER", 3)
+
+# Live updates: the Event table keeps the newest EVENTS_KEEP events, none older than
+# EVENTS_KEEP_DAYS (pruned as events are written, and by `manage.py prune_events`).
+EVENTS_KEEP = env_int("EVENTS_KEEP", 20_000)
+EVENTS_KEEP_DAYS = env_int("EVENTS_KEEP_DAYS", 7)
+
 # Uploads: records are a few kilobytes; refuse anything far larger before parsing it.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 8 * 1024 * 1024)  # a whole novel fits
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 512 * 1024
@@ -232,9 +269,57 @@ EXPORT_STALE_SECONDS = env_float("EXPORT_STALE_SECONDS", 60.0)
 EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 2)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# HTTPS. In production (behind a proxy that terminates TLS and sets X-Forwarded-Proto) every
+# switch is on unless turned off; the demo and the tests serve plain HTTP on localhost.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+if env_bool("SECURE_PROXY_SSL_HEADER", PRODUCTION):
+    # Trust the proxy's word that the request came over HTTPS. Only safe when the proxy sets
+    # (or strips) this header on every request: a client could otherwise claim HTTPS itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site's own files, no
+# inline code, no eval; values a page computes (colours, column counts) travel in data
+# attributes or classes (editions/static/editions/data-styles.js). A nonce (CSP_NONCE in the
+# templates) is accepted for the rare element that must be inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Sign-in throttling (django-axes): after SIGNIN_FAILURE_LIMIT wrong passwords for one user
+# name from one address, that pair is refused until SIGNIN_LOCKOUT_MINUTES pass or an admin
+# releases it (the admin's "Access attempts", or `manage.py axes_reset`).
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workbench.signin.locked_out"
+AXES_VERBOSE = False
+# No row per successful sign-in: that log would grow without bound, and only failures matter here.
+AXES_DISABLE_ACCESS_LOG = True
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ class Format:
     suffix: str  # appended to the document's slug
     media_type: str
     writer: str  # "module.function" in this package, imported when used
+    pairs_texts: bool = False  # a translation memory: nothing to write without an alignment
 
     def write(self, export: DocumentExport) -> bytes:
         module, function = self.writer.rsplit(".", 1)
@@ -54,6 +55,7 @@ FORMATS: dict[str, Format] = {
             ".tmx",
             "application/x-tmx+xml",
             "tmx.export_tmx",
+            pairs_texts=True,
         ),
         Format(
             "tmx-sentences",
@@ -62,6 +64,7 @@ FORMATS: dict[str, Format] = {
             ".sentences.tmx",
             "application/x-tmx+xml",
             "tmx.export_tmx_sentences",
+            pairs_texts=True,
         ),
         Format(
             "jsonld",
@@ -112,6 +115,22 @@ class ExportFile:
     name: str
     media_type: str
     data: bytes
+
+
+def unavailable(document: Document, key: str) -> str:
+    """Why a format cannot be exported for this document, or "" when it can."""
+    if FORMATS[key].pairs_texts and not document.alignments.exists():
+        return str(
+            _(
+                "A translation memory pairs aligned texts: this document has no alignment "
+                "yet (it needs a second text, aligned with the first)."
+            )
+        )
+    return ""
+
+
+def available_keys(document: Document, keys: list[str]) -> list[str]:
+    return [key for key in keys if not unavailable(document, key)]
 
 
 def file_for(export: DocumentExport, key: str) -> ExportFile:

@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 
 from ..models import Document, Edition
-from . import ExportFile, file_for
+from . import ExportFile, available_keys, file_for
 from .data import load
 
 ZIP_TYPE = "application/zip"
@@ -26,22 +26,34 @@ def zip_files(files: Iterable[ExportFile], folder: str = "") -> bytes:
 
 
 def document_bundle(document: Document, keys: list[str], base_url: str) -> ExportFile:
-    """One file for one format, else a ZIP of them."""
+    """One file for one format, else a ZIP of them (formats the document cannot give, such
+    as a memory of a text aligned with nothing, left out)."""
     export = load(document, base_url)
-    files = [file_for(export, key) for key in keys]
+    files = [file_for(export, key) for key in available_keys(document, keys) or keys[:1]]
     if len(files) == 1:
         return files[0]
     return ExportFile(f"{document.slug}.zip", ZIP_TYPE, zip_files(files))
 
 
+def _documents_and_keys(edition: Edition, keys: list[str]) -> list[tuple[Document, list[str]]]:
+    """Each document with the chosen formats it can give (no memory of an unaligned text)."""
+    return [(d, available_keys(d, keys)) for d in edition.documents.all()]
+
+
+def edition_file_count(edition: Edition, keys: list[str]) -> int:
+    return sum(len(document_keys) for _d, document_keys in _documents_and_keys(edition, keys))
+
+
 def edition_files(
     edition: Edition, keys: list[str], base_url: str, progress: Progress | None = None
 ) -> Iterable[ExportFile]:
-    documents = list(edition.documents.all())
-    total, done = len(documents) * len(keys), 0
-    for document in documents:
+    documents = _documents_and_keys(edition, keys)
+    total, done = sum(len(k) for _d, k in documents), 0
+    for document, document_keys in documents:
+        if not document_keys:
+            continue
         export = load(document, base_url)
-        for key in keys:
+        for key in document_keys:
             yield file_for(export, key)
             done += 1
             if progress is not None:

@@ -6,6 +6,7 @@ order. ``pieces`` cuts a segment's text where annotations start and end and wher
 markers stand; the HTML and DOCX writers render those pieces.
 """
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from ..annotation_models import Annotation, AnnotationTarget, Category, Reply, Visibility
+from ..importers.metadata import RECEIVED_WORD
 from ..models import (
     Alignment,
     Document,
@@ -93,6 +95,14 @@ class DocumentExport:
 
     def columns(self) -> list[Witness]:
         return self.synopsis.columns if self.synopsis else self.witnesses
+
+
+# "Received: 27 October": the note names itself; its label is not printed again beside it.
+_RECEIVED_LABEL = re.compile(rf"^\(?\s*{RECEIVED_WORD}\s*:?\s*", re.I)
+
+
+def received_text(document: Document) -> str:
+    return _RECEIVED_LABEL.sub("", document.received_note)
 
 
 def person_name(user) -> str:

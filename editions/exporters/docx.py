@@ -7,6 +7,13 @@ whose span is no longer in the text are listed at the end.
 
 python-docx writes comments but not footnotes: the footnotes part is built here, as Word
 itself writes it (two separators, then the notes).
+
+Two constructions keep LibreOffice (7.4) reading what Word reads:
+- comments and footnotes take their ids from one sequence, as LibreOffice writes them: its
+  importer lost (or swapped) the text of a footnote whose id was also a comment's id when
+  the comment stood in the same paragraph;
+- the footnotes are numbered by the word processor (``w:footnoteRef`` in the note), not by
+  a custom mark: LibreOffice prints its own number beside a custom mark's text ("1¹").
 """
 
 import io
@@ -22,14 +29,14 @@ from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Cm, Pt
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from ..annotation_models import Annotation, AnnotationTarget
 from ..models import Segment, SegmentKind
-from .data import DocumentExport, pieces
+from .data import DocumentExport, pieces, received_text
 
 FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w')}>"
@@ -70,24 +77,21 @@ class _Footnotes:
         self.element = None
         self.count = 0
 
-    def add(self, paragraph: Paragraph, label: str, segment: Segment) -> None:
-        """Call a new footnote here, marked with its printed label, holding ``segment``."""
+    def add(self, paragraph: Paragraph, segment: Segment) -> None:
+        """Call a new footnote here, numbered by the word processor, holding ``segment``."""
         if self.element is None:
             self._create_part()
         self.count += 1
         note_id = self.count
-        mark = paragraph.add_run()
-        mark.font.superscript = True
-        reference = parse_xml(
-            f'<w:footnoteReference {nsdecls("w")} w:customMarkFollows="1" w:id="{note_id}"/>'
-        )
-        mark._r.append(reference)
-        mark._r.append(parse_xml(f"<w:t {nsdecls('w')}>{_xml_text(label)}</w:t>"))
+        call = paragraph.add_run()
+        call.font.superscript = True
+        call._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{note_id}"/>'))
         note = parse_xml(f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p/></w:footnote>')
         self.element.append(note)
         body = Paragraph(note[0], paragraph._parent)
-        own_mark = body.add_run(label)
-        own_mark.font.superscript = True
+        number = body.add_run()
+        number.font.superscript = True
+        number._r.append(parse_xml(f"<w:footnoteRef {nsdecls('w')}/>"))
         body.add_run(" " + segment.text.replace("\n", " "))
 
     def _create_part(self) -> None:
@@ -111,8 +115,19 @@ class _Footnotes:
         )
 
 
-def _xml_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+COMMENT_ID_TAGS = {
+    qn(f"w:{t}") for t in ("commentRangeStart", "commentRangeEnd", "commentReference")
+}
+
+
+def _number_comments_after_footnotes(word, footnotes: int) -> None:
+    """Give the comments ids after the footnotes' (one sequence, as LibreOffice writes)."""
+    offset = footnotes + 1
+    key = qn("w:id")
+    for element in word.element.body.iter(*COMMENT_ID_TAGS):
+        element.set(key, str(int(element.get(key)) + offset))
+    for comment in word.comments._comments_elm.iter(qn("w:comment")):
+        comment.set(key, str(int(comment.get(key)) + offset))
 
 
 class _Writer:
@@ -127,6 +142,8 @@ class _Writer:
         self._front_matter()
         self._texts()
         self._other_annotations()
+        if self.footnotes.count and self.anchored:
+            _number_comments_after_footnotes(self.word, self.footnotes.count)
         out = io.BytesIO()
         self.word.save(out)
         return out.getvalue()
@@ -135,6 +152,7 @@ class _Writer:
         style = self.word.styles["Normal"]
         style.font.name, style.font.size = "Cambria", Pt(10.5)
         section = self.word.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)  # A4, as the PDF
         if len(self.export.columns()) > 2:
             section.orientation = WD_ORIENT.LANDSCAPE
             section.page_width, section.page_height = section.page_height, section.page_width
@@ -158,7 +176,7 @@ class _Writer:
             (_("Place"), document.place),
             (_("Reference numbers"), document.reference_numbers),
             (_("Classification"), document.classification),
-            (_("Received"), document.received_note),
+            (_("Received"), received_text(document)),
             (_("Printed source"), document.printed_source),
             (_("Summary"), document.summary),
         ]
@@ -211,7 +229,7 @@ class _Writer:
         targets = self.export.targets_on(segment)
         for piece in pieces(segment, targets):
             if piece.ref is not None:
-                self.footnotes.add(paragraph, piece.ref.label, piece.ref.note)
+                self.footnotes.add(paragraph, piece.ref.note)
             elif piece.text:
                 run = paragraph.add_run(piece.text)
                 if segment.kind == SegmentKind.HEADING:

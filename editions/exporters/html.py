@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..annotation_models import AnnotationTarget
 from ..models import Segment, Witness
 from ..w3c import absolute
-from .data import DocumentExport, pieces
+from .data import DocumentExport, pieces, received_text
 
 UNCATEGORISED_COLOR = "#7f8c8d"
 
@@ -50,9 +50,18 @@ def fn_id(segment: Segment) -> str:
     return f"fn-{segment.anchor_id}"
 
 
+# Between a note number and a footnote call that meet: "5982⁵ ¹", not "5982⁵¹".
+MARKER_GAP = '<sup class="marker-gap">\u202f</sup>'
+
+
 def segment_html(export: DocumentExport, segment: Segment, markers: _Markers) -> SafeString:
     out: list[str] = []
+    last_marker = ""  # "ref" or "ends" when the last thing written was such a marker
     for piece in pieces(segment, export.targets_on(segment)):
+        kind = "ref" if piece.ref is not None else "ends" if piece.ends else ""
+        if kind and last_marker and kind != last_marker:
+            out.append(MARKER_GAP)
+        last_marker = kind
         if piece.ref is not None:
             out.append(
                 format_html(
@@ -174,6 +183,7 @@ def context(export: DocumentExport) -> dict:
         ],
         "notes": _annotation_notes(export),
         "key": _key(export),
+        "received": received_text(export.document),
         "summary": mark_safe(linebreaks(export.document.summary, autoescape=True)),  # noqa: S308
         "landscape": len(columns) > 2,
         "page_url": absolute(export.base_url, export.document.get_absolute_url()),

@@ -25,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from ..export_models import ExportJob, JobStatus
 from ..models import Edition
-from .bundle import edition_bundle
+from .bundle import edition_bundle, edition_file_count
 
 # Finished exports are kept this long, then deleted when someone starts a new one.
 KEEP_FINISHED = timedelta(days=1)
@@ -39,7 +39,7 @@ def start_export(edition: Edition, user, keys: list[str], base_url: str) -> Expo
         formats=keys,
         base_url=base_url,
         language=translation.get_language() or settings.LANGUAGE_CODE,
-        total=edition.documents.count() * len(keys),
+        total=edition_file_count(edition, keys),
     )
     result = run_export.enqueue(job.pk)
     ExportJob.objects.filter(pk=job.pk).update(task_id=result.id)

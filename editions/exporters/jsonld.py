@@ -2,7 +2,8 @@
 
 Each annotation is serialised by ``editions.w3c.annotation_json``, the code the protocol
 endpoint answers with, so an annotation reads the same from both (same IRI, same targets
-and selectors). The collection holds them all in one embedded page; its IRI is where this
+and selectors). The collection holds them all in one embedded page, each annotation followed by its
+replies (annotations with ``motivation: replying`` targeting it); its IRI is where this
 file is downloaded from.
 """
 
@@ -10,7 +11,7 @@ import json
 
 from django.urls import reverse
 
-from ..w3c import ANNO_CONTEXT, absolute, annotation_json
+from ..w3c import ANNO_CONTEXT, absolute, annotation_json, reply_json
 from .data import DocumentExport
 
 
@@ -24,7 +25,8 @@ def collection_iri(export: DocumentExport) -> str:
 
 def collection(export: DocumentExport) -> dict:
     iri = collection_iri(export)
-    total = len(export.annotations)
+    items = _items(export)
+    total = len(items)
     data = {
         "@context": ANNO_CONTEXT,
         "id": iri,
@@ -39,14 +41,24 @@ def collection(export: DocumentExport) -> dict:
             "type": "AnnotationPage",
             "partOf": iri,
             "startIndex": 0,
-            "items": [
-                # An annotation's IRI is in the container of the witness it first targets.
-                annotation_json(export.base_url, a.targets.all()[0].segment.witness, a)
-                for a in export.annotations
-            ],
+            "items": items,
         }
         data["last"] = page
     return data
+
+
+def _items(export: DocumentExport) -> list[dict]:
+    """Each annotation, then its replies (annotations replying to it)."""
+    items = []
+    for annotation in export.annotations:
+        # An annotation's IRI is in the container of the witness it first targets.
+        witness = annotation.targets.all()[0].segment.witness
+        items.append(annotation_json(export.base_url, witness, annotation))
+        items += [
+            reply_json(export.base_url, witness, annotation, reply)
+            for reply in annotation.replies.all()
+        ]
+    return items
 
 
 def export_jsonld(export: DocumentExport) -> bytes:

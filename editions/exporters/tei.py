@@ -6,11 +6,13 @@
   the document's own fields in ``correspDesc``; the annotation categories as a taxonomy.
 - ``text/body``: one ``div`` per witness (``xml:lang``, ``@source`` pointing at its
   ``witness``), its segments as ``head``/``p``/``note`` with ``xml:id`` ``{witness}.{sid}``;
-  a heading opens a nested ``div``. A footnote marker is an empty ``ptr`` to its ``note``, so
-  an element's string value is exactly the segment's text and offsets count as ours do.
-- ``standOff``: one ``linkGrp type="alignment"`` per alignment, one ``link`` per row (a side
-  with no units points at its witness's ``div``); the annotations in ``listAnnotation``,
-  their spans as ``string-range()`` pointers, replies as annotations on annotations.
+  a heading opens a nested ``div``. A footnote stands inline where it is called
+  (``<note place="foot" n="1">``), as TEI editions write it; the ``string-range()`` offsets
+  count its text, as TEI's string value does. A second call of the same note is a ``ptr``.
+- ``standOff``: one ``linkGrp type="alignment"`` per alignment, one ``link`` per row (units
+  no other text renders are a ``ptr subtype="unaligned"``: linked to nothing); the
+  annotations in ``listAnnotation``, their spans as ``string-range()`` pointers, replies as
+  annotations on annotations.
 
 Every id in the file is derived from slugs, sids and reading order, never from database
 keys, so exporting what an import of this file created gives the same file again.
@@ -260,31 +262,75 @@ def _witness_div(body, export: DocumentExport, witness: Witness) -> None:
         attrs["corresp"] = f"#{witness_xml_id(witness.revision_of)}"
     div = sub(body, "div", **attrs)
     container = div
+    inline = inline_calls(witness)
     for segment in witness.segments.all():
         if segment.kind == SegmentKind.HEADING:
             container = sub(div, "div", type="section")
-            _segment(container, segment, "head")
+            _segment(container, segment, "head", inline)
         elif segment.kind == SegmentKind.FOOTNOTE:
-            _segment(container, segment, "note", place="foot", n=segment.label)
+            if segment.pk not in inline.values():  # a note no text calls stands alone
+                _segment(container, segment, "note", inline, place="foot", n=segment.label)
         else:
-            _segment(container, segment, "p")
+            _segment(container, segment, "p", inline)
     if len(div) == 0:
         sub(div, "p")  # a witness with no text yet
 
 
-def _segment(parent, segment: Segment, tag: str, **attrs) -> None:
+def inline_calls(witness: Witness) -> dict[int, int]:
+    """Footnote call (FootnoteRef pk) -> its note's pk, for the first call of each note.
+
+    The note stands inline at that call, as TEI editions write it (and the TEI
+    Consortium's stylesheets number and place it); a later call of the same note is a
+    ``ptr`` to it.
+    """
+    placed: dict[int, int] = {}
+    for segment in witness.segments.all():
+        for ref in _refs(segment):
+            if ref.note_id not in placed.values():
+                placed[ref.pk] = ref.note_id
+    return placed
+
+
+def _refs(segment: Segment) -> list[FootnoteRef]:
+    return sorted(segment.footnote_refs.all(), key=lambda r: (r.offset, r.pk))
+
+
+def _segment(parent, segment: Segment, tag: str, inline: dict[int, int], **attrs) -> None:
     element = sub(parent, tag, **{XML_ID: segment_xml_id(segment)}, **attrs)
     text = segment.text
-    refs: list[FootnoteRef] = sorted(segment.footnote_refs.all(), key=lambda r: (r.offset, r.pk))
     cursor, last = 0, None
-    for ref in refs:
+    for ref in _refs(segment):
         offset = min(ref.offset, len(text))
         _append_text(element, last, text[cursor:offset])
-        last = sub(
-            element, "ptr", type="noteAnchor", target=f"#{segment_xml_id(ref.note)}", n=ref.label
-        )
+        note = ref.note
+        if ref.pk in inline:
+            last = sub(
+                element,
+                "note",
+                note.text,
+                place="foot",
+                n=note.label or ref.label,
+                **{XML_ID: segment_xml_id(note)},
+            )
+        else:
+            last = sub(
+                element, "ptr", type="noteAnchor", target=f"#{segment_xml_id(note)}", n=ref.label
+            )
         cursor = offset
     _append_text(element, last, text[cursor:])
+
+
+def string_offset(segment: Segment, offset: int, inline: dict[int, int], *, end: bool) -> int:
+    """A segment offset counted in its element's string value, which holds its inline notes.
+
+    A note called at the offset stands before the text there: inside a span that starts
+    at its call, outside one that ends at it.
+    """
+    return offset + sum(
+        len(ref.note.text)
+        for ref in _refs(segment)
+        if ref.pk in inline and (ref.offset < offset or (ref.offset == offset and not end))
+    )
 
 
 def _append_text(element, last, text: str) -> None:
@@ -305,8 +351,9 @@ def _stand_off(root, export: DocumentExport) -> None:
         _link_group(stand_off, alignment)
     if export.annotations:
         listing = sub(stand_off, "listAnnotation")
+        texts = _Texts(export)
         for annotation in export.annotations:
-            _annotation(listing, export, annotation)
+            _annotation(listing, export, annotation, texts)
     if len(stand_off):
         root.append(stand_off)
 
@@ -324,26 +371,39 @@ def _link_group(stand_off, alignment) -> None:
         attrs = {"target": " ".join(pointers), "type": row.status}
         if row.confidence is not None:
             attrs["cert"] = repr(row.confidence)
-        sub(group, "link", **attrs)
+        if row.source_sids and row.target_sids:
+            sub(group, "link", **attrs)
+        else:  # units nothing renders: pointed at, linked to nothing
+            sub(group, "ptr", subtype="unaligned", **attrs)
 
 
 def _side(witness: Witness, sids: list[str]) -> list[str]:
-    """Pointers to a row's units; an empty side points at the witness (nothing renders it)."""
-    if not sids:
-        return [f"#{witness_xml_id(witness)}"]
     return [f"#{witness_xml_id(witness)}.{sid}" for sid in sids]
 
 
-def string_range(target: AnnotationTarget) -> str:
-    xml_id = segment_xml_id(target.segment)
-    return f"#string-range(//*[@xml:id='{xml_id}'],{target.start},{target.end - target.start})"
+class _Texts:
+    """The exported segments by pk (footnote calls prefetched) and the inline note calls."""
+
+    def __init__(self, export: DocumentExport):
+        self.segments = {s.pk: s for w in export.witnesses for s in w.segments.all()}
+        self.inline: dict[int, int] = {}
+        for witness in export.witnesses:
+            self.inline |= inline_calls(witness)
 
 
-def _annotation(listing, export: DocumentExport, annotation: Annotation) -> None:
+def string_range(target: AnnotationTarget, texts: _Texts) -> str:
+    segment = texts.segments.get(target.segment_id, target.segment)
+    start = string_offset(segment, target.start, texts.inline, end=False)
+    length = max(0, string_offset(segment, target.end, texts.inline, end=True) - start)
+    return f"#string-range(//*[@xml:id='{segment_xml_id(segment)}'],{start},{length})"
+
+
+def _annotation(listing, export: DocumentExport, annotation: Annotation, texts: _Texts) -> None:
     number = export.number[annotation.pk]
     targets = list(annotation.targets.all())
     pointers = [
-        string_range(t) if t.start is not None else f"#{segment_xml_id(t.segment)}" for t in targets
+        string_range(t, texts) if t.start is not None else f"#{segment_xml_id(t.segment)}"
+        for t in targets
     ]
     attrs = {XML_ID: f"ann.{number}", "n": str(number), "target": " ".join(pointers)}
     if annotation.motivation in MOTIVATIONS:

@@ -1,6 +1,7 @@
 """A document's alignments as a TMX 1.4b translation memory, by paragraph or by sentence.
 
-By paragraph (``export_tmx``): one translation unit per aligned row of each alignment; a
+By paragraph (``export_tmx``): one translation unit per aligned row of each alignment (a
+row with one side empty, such as an unaligned heading, pairs nothing and is left out); a
 variant per side, in its witness's language, holding the row's paragraphs joined by line ends
 (footnote markers are not part of a segment's text, so none appear). Properties prefixed
 ``x-`` name the witness and the segment ids of each variant and the pair of each unit:
@@ -20,6 +21,7 @@ from django.utils import timezone
 from lxml import etree
 
 from ..alignment import Bead, align_paragraphs_then_sentences
+from ..importers.metadata import bcp47
 from ..models import Alignment, Witness
 from .data import TOOL, TOOL_VERSION, DocumentExport
 
@@ -67,7 +69,7 @@ def _memory(export: DocumentExport, segtype: str, units, now: datetime | None) -
 
 def _source_language(alignments: list[Alignment]) -> str:
     """The source language of the memory; "*all*" when its pairs start from several."""
-    languages = {a.source.language for a in alignments}
+    languages = {bcp47(a.source.language) for a in alignments}
     return languages.pop() if len(languages) == 1 else "*all*"
 
 
@@ -83,8 +85,13 @@ def _units(body, export: DocumentExport, alignment: Alignment) -> None:
     }
     pair = f"{alignment.source.slug} {alignment.target.slug}"
     for n, row in enumerate(alignment.rows.all(), start=1):
+        if not (row.source_sids and row.target_sids):
+            continue  # a unit nothing renders (an unaligned heading) is no translation pair
         tu = etree.SubElement(
-            body, "tu", tuid=f"{alignment.source.slug}.{alignment.target.slug}.{n}"
+            body,
+            "tu",
+            tuid=f"{alignment.source.slug}.{alignment.target.slug}.{n}",
+            srclang=bcp47(alignment.source.language),
         )
         _prop(tu, "x-alignment", pair)
         _prop(tu, "x-status", row.status)
@@ -92,12 +99,11 @@ def _units(body, export: DocumentExport, alignment: Alignment) -> None:
             (alignment.source, row.source_sids),
             (alignment.target, row.target_sids),
         ):
-            if sids:
-                _variant(tu, witness, sids, texts[witness.pk])
+            _variant(tu, witness, sids, texts[witness.pk])
 
 
 def _variant(tu, witness: Witness, sids: list[str], texts: dict[str, str]) -> None:
-    tuv = etree.SubElement(tu, "tuv", {XML_LANG: witness.language})
+    tuv = etree.SubElement(tu, "tuv", {XML_LANG: bcp47(witness.language)})
     _prop(tuv, "x-witness", witness.slug)
     _prop(tuv, "x-segments", " ".join(sids))
     etree.SubElement(tuv, "seg").text = "\n".join(texts.get(sid, "") for sid in sids)
@@ -128,13 +134,18 @@ def _sentence_units(body, export: DocumentExport, alignment: Alignment) -> None:
             if not (bead.src and bead.tgt):
                 continue
             number += 1
-            tu = etree.SubElement(body, "tu", tuid=f"{source.slug}.{target.slug}.s{number}")
+            tu = etree.SubElement(
+                body,
+                "tu",
+                tuid=f"{source.slug}.{target.slug}.s{number}",
+                srclang=bcp47(source.language),
+            )
             _prop(tu, "x-alignment", pair_name)
             _prop(tu, "x-confidence", f"{bead.confidence:.2f}")
             for witness, sentences, indices in (
                 (source, pair.src_sentences, bead.src),
                 (target, pair.tgt_sentences, bead.tgt),
             ):
-                tuv = etree.SubElement(tu, "tuv", {XML_LANG: witness.language})
+                tuv = etree.SubElement(tu, "tuv", {XML_LANG: bcp47(witness.language)})
                 _prop(tuv, "x-witness", witness.slug)
                 etree.SubElement(tuv, "seg").text = " ".join(sentences[i] for i in indices)

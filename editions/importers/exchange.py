@@ -56,6 +56,22 @@ class ExchangeSegment:
     text: str
     label: str = ""
     calls: list[NoteCall] = field(default_factory=list)
+    # Notes standing inline in the element (TEI): (offset in the text, length of the note's
+    # text), to read string-range() offsets, which count them, as offsets in the text.
+    inline_notes: list[tuple[int, int]] = field(default_factory=list)
+
+    def text_offset(self, string_offset: int) -> int:
+        """An offset in the element's string value as an offset in the segment's text."""
+        hidden = 0
+        for offset, length in self.inline_notes:
+            note_start = offset + hidden
+            if string_offset >= note_start + length:
+                hidden += length
+            elif string_offset > note_start:
+                return offset  # inside the note: where it is called
+            else:
+                break
+        return string_offset - hidden
 
 
 _SERIAL = re.compile(r"(\d+)$")

@@ -9,6 +9,7 @@ import datetime
 import re
 from typing import Any
 
+import langcodes
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -125,7 +126,17 @@ def language_code(name: str) -> str:
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, "")
+    return LANGUAGE_NAMES.get(code, LANGUAGE_NAMES.get(code.split("-")[0], ""))
+
+
+def bcp47(tag: str) -> str:
+    """A language tag as BCP 47 writes it ("FR-ca" -> "fr-CA", "EN" -> "en"); a tag that is
+    not one is kept as written (trimmed)."""
+    tag = tag.strip()
+    try:
+        return langcodes.standardize_tag(tag)
+    except (ValueError, LookupError):
+        return tag
 
 
 _STOP_WORDS = {
@@ -291,9 +302,9 @@ CLASSIFICATIONS = {
     "personnel", "personnel et confidentiel", "diffusion restreinte", "réservé", "très urgent",
     "immédiat", "extrême urgence",
 }  # fmt: skip
-_RECEIVED_WORD = r"(?:Received|Reçu|Recu|Arrivé|Arrivée)\b"
-_RECEIVED = re.compile(rf"\(\s*(?P<note>{_RECEIVED_WORD}[^()]*?)\s*\)", re.I)
-_RECEIVED_LINE = re.compile(rf"\(?\s*(?P<note>{_RECEIVED_WORD}[^()]*?)\s*\)?\.?", re.I)
+RECEIVED_WORD = r"(?:Received|Reçu|Recu|Arrivé|Arrivée)\b"
+_RECEIVED = re.compile(rf"\(\s*(?P<note>{RECEIVED_WORD}[^()]*?)\s*\)", re.I)
+_RECEIVED_LINE = re.compile(rf"\(?\s*(?P<note>{RECEIVED_WORD}[^()]*?)\s*\)?\.?", re.I)
 
 
 def parse_classification(text: str) -> str | None:

@@ -29,7 +29,7 @@ from ..models import (
 )
 from .base import DOCUMENT_FIELDS, WITNESS_FIELDS, ParsedRecord, RecordError
 from .body import note_link_warnings, note_targets
-from .metadata import language_code, language_name
+from .metadata import bcp47, language_code, language_name
 
 # The corpus is French-origin (see Document): a text's original language when no witness
 # of the document says otherwise.
@@ -208,7 +208,8 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def _language(value: str) -> str:
-    """A BCP 47 tag; a language name ("French", "français") becomes its code."""
+    """A BCP 47 tag in its usual case ("FR-ca" → "fr-CA"); a language name ("French",
+    "français") becomes its code."""
     value = value.strip()
     if not value:
         raise RecordError(_("The language of the text is not known: choose it, then save again."))
@@ -218,7 +219,7 @@ def _language(value: str) -> str:
             _("“%(language)s” is not a language code (use a code such as fr or en).")
             % {"language": value}
         )
-    return value
+    return bcp47(value)
 
 
 def _primary(language: str) -> str:

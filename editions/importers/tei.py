@@ -28,6 +28,7 @@ from .exchange import (
     ExchangeWitness,
     NoteCall,
 )
+from .metadata import bcp47
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -225,7 +226,7 @@ def _witness(div, sources: dict, ids: _Ids, verbatim: bool, taken: set[str]) -> 
     values = dict(sources.get(div.get("source", "").removeprefix("#"), {}))
     role = div.get("subtype", "")
     values |= {
-        "language": div.get(XML_LANG),
+        "language": bcp47(div.get(XML_LANG)),
         "role": role if role in WitnessRole.values else WitnessRole.TRANSLATION,
     }
     witness = ExchangeWitness(slug=slug, values=values)
@@ -294,6 +295,7 @@ class _SegmentReader:
                     note.label = note.label or str(len(segment.calls) + 1)
                     call = NoteCall(note.label, offset, "")
                     segment.calls.append(call)
+                    segment.inline_notes.append((offset, len(text_of(child))))
                     self.inline_notes.append((call, note))
                 else:
                     self._inline(child, segment, parts)
@@ -343,7 +345,8 @@ def _alignment(group, ids: _Ids) -> ExchangeAlignment:
         raise RecordError(_("An alignment (linkGrp) must name its two texts in @domains."))
     source, target = (ids.resolve(d)[0] for d in domains)
     alignment = ExchangeAlignment(source=source, target=target)
-    for link in group.iterfind("t:link", NS):
+    # A link is a row; a ptr, units of one text that nothing renders (linked to nothing).
+    for link in group.iterchildren(t("link"), t("ptr")):
         sides: dict[str, list[str]] = {source: [], target: []}
         for pointer in link.get("target", "").split():
             witness, sid = ids.resolve(pointer)
@@ -408,9 +411,16 @@ def _annotation(element, ids: _Ids) -> ExchangeAnnotation:
 def _target(pointer: str, ids: _Ids, quotes: dict[str, list[str]]) -> ExchangeTarget:
     match = _STRING_RANGE.match(pointer)
     if match:
-        witness, sid = ids.resolve(match["xpath_id"] or match["id"].strip())
-        start = int(match["offset"])
-        return ExchangeTarget(witness, sid or "", start, start + int(match["length"]))
+        witness, segment = ids.find(match["xpath_id"] or match["id"].strip())
+        start, length = int(match["offset"]), int(match["length"])
+        if segment is None:
+            return ExchangeTarget(witness, "", start, start + length)
+        return ExchangeTarget(
+            witness,
+            segment.sid,
+            segment.text_offset(start),
+            segment.text_offset(start + length),
+        )
     witness, segment = ids.find(pointer)
     if segment is None:
         raise RecordError(_("An annotation points at a whole text, not at a passage in it."))

@@ -1,8 +1,11 @@
 """TMX (1.4b) in: a translation memory becomes a document with aligned witnesses.
 
 Each translation unit is one alignment row. Its variants are grouped into witnesses: by the
-``x-witness`` property the workbench's own export writes, otherwise by language. The
-variant in the header's source language is the source (the original) of every alignment.
+``x-witness`` property the workbench's own export writes, otherwise by language (as BCP 47
+writes it: "FR-ca" and "fr-CA" are one). Each unit names its source language itself
+(``tu/@srclang``, else the header's): the witness most units take as their source is the
+original. translate-toolkit's po2tmx, for one, keeps the header at "en" whatever the
+units' source.
 A variant's text is split into segments at line ends (the exporter joins the units of a row
 with them); units the export names with ``x-segments`` keep their ids, and a unit met again
 (the source of a second alignment) is not duplicated.
@@ -18,7 +21,7 @@ from ..alignment.rows import Row
 from ..models import SegmentKind, WitnessRole
 from .base import RecordError
 from .exchange import ExchangeAlignment, ExchangeDocument, ExchangeSegment, ExchangeWitness
-from .metadata import language_name
+from .metadata import bcp47, language_name
 from .store import suggest_witness_label
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -43,6 +46,7 @@ def parse_tmx(root: etree._Element, filename: str = "") -> ExchangeDocument:
     memory = _Memory(source_language, props)
     for tu in body.iterfind("tu"):
         memory.add(tu)
+    memory.assign_roles()
     if not memory.witnesses:
         raise RecordError(_("The translation memory holds no translation unit."))
     title = props.get("x-document") or _title(filename, memory)
@@ -79,15 +83,22 @@ class _Memory:
     """Witnesses as their variants appear; alignments once every witness is known."""
 
     def __init__(self, source_language: str, header_props: dict[str, str]):
-        self.source_language = source_language.lower()
+        self.source_language = bcp47(source_language).lower()
         self.header_props = header_props
         self.witnesses: dict[str, ExchangeWitness] = {}
         self.units: list[tuple[list[str], dict[str, tuple[str, ...]]]] = []
+        self.source_votes: dict[str, int] = {}  # witness key -> units that take it as source
 
     def add(self, tu: etree._Element) -> None:
         variants = dict(self._variant(tuv) for tuv in tu.iterfind("tuv"))
-        if variants:
-            self.units.append((_props(tu).get("x-alignment", "").split(), variants))
+        if not variants:
+            return
+        self.units.append((_props(tu).get("x-alignment", "").split(), variants))
+        unit_source = bcp47(tu.get("srclang", "")).lower() or self.source_language
+        for key in variants:
+            if self.witnesses[key].values["language"].lower() == unit_source:
+                self.source_votes[key] = self.source_votes.get(key, 0) + 1
+                break
 
     @property
     def alignments(self) -> dict[tuple[str, str], ExchangeAlignment]:
@@ -116,9 +127,27 @@ class _Memory:
         source = self._source()
         return [key for key in self.witnesses if key != source]
 
+    def assign_roles(self) -> None:
+        """The original: the witness the export named, else the one most units start from."""
+        named = {k for k in self.witnesses if self.header_props.get(f"x-role:{k}")}
+        if named:
+            return
+        source = max(self.source_votes, key=self.source_votes.get, default=None)
+        for key, witness in self.witnesses.items():
+            original = key == (source or next(iter(self.witnesses)))
+            witness.values["role"] = WitnessRole.ORIGINAL if original else WitnessRole.TRANSLATION
+            witness.values["label"] = self.header_props.get(f"x-witness:{key}") or self._label(
+                witness.values
+            )
+
+    @staticmethod
+    def _label(values: dict) -> str:
+        label = suggest_witness_label({"language": values["language"], "role": values["role"]})
+        return label.strip() or language_name(values["language"]) or values["language"]
+
     def _variant(self, tuv: etree._Element) -> tuple[str, tuple[str, ...]]:
         """(witness key, the sids of its units in this row), creating what is new."""
-        language = tuv.get(XML_LANG) or tuv.get("lang")
+        language = bcp47(tuv.get(XML_LANG) or tuv.get("lang") or "")
         if not language:
             raise RecordError(_("A translation unit variant (tuv) has no xml:lang."))
         props = _props(tuv)
@@ -140,14 +169,9 @@ class _Memory:
     def _witness(self, key: str, language: str) -> ExchangeWitness:
         role = self.header_props.get(f"x-role:{key}")
         if role not in WitnessRole.values:
-            has_source = any(
-                w.values["role"] == WitnessRole.ORIGINAL for w in self.witnesses.values()
-            )
-            is_source = language.lower() == self.source_language and not has_source
-            role = WitnessRole.ORIGINAL if is_source else WitnessRole.TRANSLATION
+            role = WitnessRole.TRANSLATION  # until the units say which is the original
         values = {"language": language, "role": role}
-        label = self.header_props.get(f"x-witness:{key}") or suggest_witness_label(values)
-        values["label"] = label.strip() or language_name(language) or language
+        values["label"] = self.header_props.get(f"x-witness:{key}") or self._label(values)
         witness = ExchangeWitness(slug=key.lower(), values=values)
         self.witnesses[key] = witness
         return witness

@@ -377,10 +377,7 @@ async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> Htt
         return HttpResponse(status=401)
     _edition, _role, document = await sync_to_async(_document)(request, slug, doc_slug, Role.READER)
     after = request.headers.get("Last-Event-ID") or request.GET.get("after")
-    try:
-        after_id = int(after) if after else await sync_to_async(events.last_event_id)(document.pk)
-    except ValueError:
-        after_id = 0
+    after_id = await sync_to_async(events.resume_point)(document.pk, after)
     if not isinstance(request, ASGIRequest):
         answer = await sync_to_async(events.poll_once)(document.pk, user.pk, after_id)
         response = HttpResponse(answer, content_type="text/event-stream")

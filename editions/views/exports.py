@@ -5,19 +5,22 @@ Anyone who may read an edition may export it: the files hold what they can read 
 annotations are never exported). Importing needs an editor.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..export_forms import ExchangeImportForm, FormatsForm
 from ..export_models import ExportJob, JobStatus
-from ..exporters import FORMATS, ExportFile, export_document
+from ..exporters import FORMATS, ExportFile, available_keys, export_document, unavailable
 from ..exporters.bundle import ZIP_TYPE, document_bundle
 from ..exporters.jobs import recover_stale_jobs, refresh, start_export
 from ..importers.base import RecordError
@@ -47,14 +50,19 @@ def _download(item: ExportFile) -> HttpResponse:
 def document_export(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     document = document_or_404(edition, doc_slug)
-    context = {
-        "edition": edition,
+    form = FormatsForm(initial={"format": available_keys(document, list(FORMATS))})
+    return render(request, "editions/document_export.html", _document_page(document, role, form))
+
+
+def _document_page(document, role, form: FormatsForm) -> dict:
+    return {
+        "edition": document.edition,
         "document": document,
-        "formats": FORMATS.values(),
-        "form": FormatsForm(initial={"format": list(FORMATS)}),
+        # Each format with why it cannot be had here ("" when it can).
+        "formats": [(fmt, unavailable(document, fmt.key)) for fmt in FORMATS.values()],
+        "form": form,
         "can": Abilities(role),
     }
-    return render(request, "editions/document_export.html", context)
 
 
 @require_GET
@@ -64,6 +72,8 @@ def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: st
     document = document_or_404(edition, doc_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
+    if reason := unavailable(document, fmt):
+        return HttpResponse(reason, status=409, content_type="text/plain; charset=utf-8")
     return _download(export_document(document, fmt, _base_url(request)))
 
 
@@ -74,14 +84,10 @@ def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> 
     edition, role = edition_for(request, slug)
     document = document_or_404(edition, doc_slug)
     form = FormatsForm(request.GET)
+    if form.is_valid() and not available_keys(document, form.cleaned_data["format"]):
+        form.add_error("format", unavailable(document, form.cleaned_data["format"][0]))
     if not form.is_valid():
-        context = {
-            "edition": edition,
-            "document": document,
-            "formats": FORMATS.values(),
-            "form": form,
-            "can": Abilities(role),
-        }
+        context = _document_page(document, role, form)
         return render(request, "editions/document_export.html", context, status=400)
     keys = form.cleaned_data["format"]
     return _download(document_bundle(document, keys, _base_url(request)))
@@ -121,8 +127,32 @@ def edition_export_start(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         context = _edition_page(request, edition, role, form=form)
         return render(request, "editions/edition_export.html", context, status=400)
-    start_export(edition, request.user, form.cleaned_data["format"], _base_url(request))
+    with transaction.atomic():
+        # The user's row, locked: two clicks at once cannot both slip under the limit.
+        get_user_model().objects.select_for_update().filter(pk=request.user.pk).first()
+        if _open_jobs(request.user) >= settings.EXPORT_JOBS_PER_USER:
+            messages.error(request, _too_many_jobs_message())
+            context = _edition_page(request, edition, role, form=form)
+            return render(request, "editions/edition_export.html", context, status=429)
+        start_export(edition, request.user, form.cleaned_data["format"], _base_url(request))
     return redirect_after_post(request, reverse("editions:edition_export", args=[edition.slug]))
+
+
+def _open_jobs(user) -> int:
+    """The user's exports waiting for the worker or running, in any edition."""
+    open_statuses = [JobStatus.QUEUED, JobStatus.RUNNING]
+    return ExportJob.objects.filter(requested_by=user, status__in=open_statuses).count()
+
+
+def _too_many_jobs_message() -> str:
+    limit = settings.EXPORT_JOBS_PER_USER
+    return ngettext(
+        "You already have %(limit)s export waiting or running: wait until it is ready, "
+        "then start another.",
+        "You already have %(limit)s exports waiting or running: wait until one is ready, "
+        "then start another.",
+        limit,
+    ) % {"limit": limit}
 
 
 def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[Edition, ExportJob]:

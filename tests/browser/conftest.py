@@ -42,8 +42,62 @@ def browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation to the test, through a binding that outlives
+# navigations; the console message Chromium writes is caught as well (it also covers violations
+# raised before the page's scripts run).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline code"}` +
+    ` at ${event.sourceFile || document.location.href}:${event.lineNumber} (${event.sample})`
+  );
+});
+"""
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    context.expose_binding(
+        "__cspViolation",
+        lambda source, report: violations.append(f"{source['page'].url}: {report}"),
+    )
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """Every browser context a test opens is watched; a CSP violation fails the test.
+
+    The pages run under the real policy (no bypass): an inline script or style, a style
+    attribute or an eval that crept in would be refused by the browser, so the test fails here
+    rather than the feature breaking quietly in production. A test that provokes a violation on
+    purpose empties the list.
+    """
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        watch_csp(context, violations)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, csp_violations):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -11,7 +11,8 @@ from lxml import etree
 from playwright.sync_api import expect
 
 from editions.annotating import Span, create_annotation, ensure_categories
-from editions.exporters import FORMATS
+from editions.exporters import FORMATS, available_keys
+from editions.exporters.bundle import edition_file_count
 from editions.models import Document, Edition
 from tests.export_fixtures import run_worker_once
 
@@ -69,7 +70,8 @@ def test_an_editor_downloads_tei_and_docx_and_exports_the_edition_in_the_backgro
     job = page.locator(".export-job").first
     progress = job.locator("progress")
     expect(progress).to_be_visible()
-    total = Edition.objects.get(slug="cuban-crisis-1962").documents.count() * len(FORMATS)
+    # A document with one text gives no translation memory (nothing is aligned in it).
+    total = edition_file_count(Edition.objects.get(slug="cuban-crisis-1962"), list(FORMATS))
     expect(job).to_contain_text(f"0 of {total} files")
     expect(job).to_contain_text("Waiting for the background worker")
     page.screenshot(path=artifacts / "export-queued.png", full_page=True)
@@ -84,8 +86,6 @@ def test_an_editor_downloads_tei_and_docx_and_exports_the_edition_in_the_backgro
         link.click()
     names = zipfile.ZipFile(info.value.path()).namelist()
     assert len(names) == total
-    for slug in Edition.objects.get(slug="cuban-crisis-1962").documents.values_list(
-        "slug", flat=True
-    ):
-        for fmt in FORMATS.values():
-            assert f"cuban-crisis-1962/{slug}{fmt.suffix}" in names
+    for document in Edition.objects.get(slug="cuban-crisis-1962").documents.all():
+        for key in available_keys(document, list(FORMATS)):
+            assert f"cuban-crisis-1962/{document.slug}{FORMATS[key].suffix}" in names

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('editions', '0010_mentions'),
+        ('editions', '0011_mentions'),
     ]
 
     operations = [
