@@ -36,6 +36,13 @@ def test_an_annotation_is_made_from_a_keyboard_selection(page, live_server, demo
     for _ in range(8):
         page.keyboard.press("Shift+ArrowRight")
     expect(page.locator("#annotate-bubble")).to_be_visible()
+    # The annotator reads the selection on selectionchange, which the browser fires after the
+    # key: wait until the eighth letter is selected before asking for the annotation.
+    for _ in range(50):
+        if page.evaluate("window.getSelection().toString()") == "Everyone":
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(200)
     page.keyboard.press("a")
     body = page.locator("#new-annotation-body")
     expect(body).to_be_focused()
