@@ -18,17 +18,15 @@ Pure Python: texts and offsets in, offsets out.
 """
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .alignment import sentence_spans
-from .alignment.anchors import fold, is_cognate
+from .alignment.anchors import is_cognate
+from .text import WORD, fold
 
 Span = tuple[int, int]
-
-_WORD = re.compile(r"[^\W_]+")
 
 
 def _folded_set(words: str) -> frozenset[str]:
@@ -76,7 +74,7 @@ START, END, FOLDED = 0, 1, 2
 def _tokens(text: str, span: Span) -> tuple[_Token, ...]:
     """The words of ``text[span]``, folded (cached: a line's side serves every witness)."""
     start, end = span
-    return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text, start, end))
+    return tuple((m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text, start, end))
 
 
 def _content(token: _Token, lang: str) -> bool:
@@ -131,7 +129,7 @@ class _Profile:
 
 @lru_cache(maxsize=8192)
 def _profile(text: str) -> _Profile:
-    found = [(m.group(), fold(m.group())) for m in _WORD.finditer(text)]
+    found = [(m.group(), fold(m.group())) for m in WORD.finditer(text)]
     marks = frozenset(
         folded
         for n, (word, folded) in enumerate(found)

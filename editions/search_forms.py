@@ -9,6 +9,7 @@ from . import search
 from .annotation_models import Category
 from .concordance import MODES, SORTS
 from .models import Edition, Witness, WitnessRole
+from .text import fold
 
 MAX_QUERY = 200
 
@@ -88,7 +89,7 @@ class SearchForm(FilterForm):
         self.fields["language"].choices = _choices(self.languages(), _("Any language"))
         translators = self.witnesses.exclude(translator="").values_list("translator", flat=True)
         self.fields["translator"].choices = _choices(
-            sorted(set(translators), key=search.fold), _("Any translator")
+            sorted(set(translators), key=fold), _("Any translator")
         )
         self.categories = Category.objects.filter(edition__in=list(self.editions.values()))
         self.fields["category"].choices = [("", _("All categories"))] + self._categories()

@@ -14,9 +14,10 @@ from editions.alignment import (
     align_with_stats,
     split_sentences,
 )
-from editions.alignment.anchors import anchors, fold, is_cognate, tokens
+from editions.alignment.anchors import anchors, is_cognate, tokens
 from editions.alignment.scoring import read_beads, score
 from editions.alignment.search import Band
+from editions.text import fold
 
 # --- sentence splitting ---------------------------------------------------------------------
 

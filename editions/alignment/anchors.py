@@ -8,16 +8,22 @@ lower case, accents stripped, ligatures opened, so that *Élysée* and *Elysee*,
 """
 
 import re
-import unicodedata
 from bisect import bisect_right
-from functools import lru_cache
 
+from ..text import (
+    MONTH_ABBREVIATIONS_EN,
+    MONTHS_DE,
+    MONTHS_DE_VARIANTS,
+    MONTHS_EN,
+    MONTHS_FR,
+    fold,
+    months_by_number,
+)
 from .sentences import sentence_spans
 
 __all__ = [
     "Token",
     "anchors",
-    "fold",
     "is_cognate",
     "lcs_ratio",
     "tokens",
@@ -28,29 +34,12 @@ __all__ = [
 Token = str
 NUMBER, MONTH, WEEKDAY, FOOTNOTE, MARK = "#", "@", "%", "^", "!"
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "ø": "o"})
-
-
-@lru_cache(maxsize=65536)
-def fold(word: str) -> str:
-    """Lower-case, accent-free, ligature-free form of a word."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
+# The month names the texts print, folded: French, English (with its abbreviations), German.
 _MONTHS = {
-    1: "janvier january jan januar janner",
-    2: "fevrier february feb februar",
-    3: "mars march mar marz",
-    4: "avril april apr",
-    5: "mai may",
-    6: "juin june jun juni",
-    7: "juillet july jul juli",
-    8: "aout august aug",
-    9: "septembre september sept sep",
-    10: "octobre october oct oktober",
-    11: "novembre november nov",
-    12: "decembre december dec dezember",
+    number: " ".join(dict.fromkeys(fold(name) for name in names))
+    for number, names in months_by_number(
+        MONTHS_FR, MONTHS_EN, MONTH_ABBREVIATIONS_EN, MONTHS_DE, MONTHS_DE_VARIANTS
+    ).items()
 }
 _WEEKDAYS = {
     1: "lundi monday montag",

@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .anchors import NUMBER, anchors, fold
+from ..text import fold
+from .anchors import NUMBER, anchors
 
 __all__ = ["heading_number", "heading_pairs"]
 

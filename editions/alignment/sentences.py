@@ -10,6 +10,8 @@ or, in German, after a day number ("am 9. September").
 
 import re
 
+from ..text import MONTHS_DE, MONTHS_DE_VARIANTS
+
 __all__ = ["sentence_spans", "split_sentences"]
 
 _TITLES = {
@@ -28,10 +30,7 @@ _BEFORE_NUMBERS = {
     *("Nr", "nr", "S", "Bd"),
 }
 _ABBREVIATIONS = {lang: set(words.split()) for lang, words in _TITLES.items()}
-_GERMAN_MONTHS = {
-    *("Januar", "Jänner", "Februar", "März", "April", "Mai", "Juni", "Juli", "August"),
-    *("September", "Oktober", "November", "Dezember"),
-}
+_GERMAN_MONTHS = {*MONTHS_DE, *(name for names in MONTHS_DE_VARIANTS.values() for name in names)}
 
 # A candidate boundary: final punctuation, closing quotes or brackets, white space.
 _CANDIDATE = re.compile(r"[.!?…]+(?:\s?[»”’)\]]|[\"'])*\s+")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .. import search
 from ..counterparts import Located
 from ..models import Document, Witness
+from ..text import WORD, fold
 
 CONTEXT = 70  # characters of context on each side of a hit
 SORTS = ("date", "left", "right", "translator")
@@ -116,9 +117,6 @@ def marked_spans(marked: str) -> list[tuple[int, int]]:
     return spans
 
 
-_WORD = re.compile(r"[^\W_]+")
-
-
 def phrase_hits(
     text: str, marked: str, phrase: str, lexemes: Sequence[bool]
 ) -> list[tuple[int, int]]:
@@ -127,13 +125,13 @@ def phrase_hits(
     A word the index keeps must be marked and be like the phrase's word (the index marks
     every word matching *any* of the phrase's words); a stop word it drops may be any word.
     """
-    typed = [search.fold(w) for w in _WORD.findall(phrase)]
+    typed = [fold(w) for w in WORD.findall(phrase)]
     if not typed or not any(lexemes):
         return []
     if len(typed) == 1:  # one word: the marks are the hits
         spans = marked_spans(marked)
-        return [(a, b) for a, b in spans if _alike(search.fold(text[a:b]), typed[0])]
-    words = [(m.start(), m.end(), search.fold(m.group())) for m in _WORD.finditer(text)]
+        return [(a, b) for a, b in spans if _alike(fold(text[a:b]), typed[0])]
+    words = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
     is_marked = _marked_words(words, marked_spans(marked))
     hits, k = [], 0
     while k + len(typed) <= len(words):
@@ -167,7 +165,7 @@ def _alike(word: str, typed: str) -> bool:
 
 
 def _words_key(text: str) -> tuple[str, ...]:
-    return tuple(search.fold(w) for w in _WORD.findall(text))
+    return tuple(fold(w) for w in WORD.findall(text))
 
 
 def sort_lines(lines: list[Line], how: str) -> list[Line]:
@@ -180,7 +178,7 @@ def sort_lines(lines: list[Line], how: str) -> list[Line]:
         "date": by_date,
         "left": lambda ln: (_words_key(ln.left)[::-1], by_date(ln)),
         "right": lambda ln: (_words_key(ln.right), by_date(ln)),
-        "translator": lambda ln: (search.fold(ln.translator), by_date(ln)),
+        "translator": lambda ln: (fold(ln.translator), by_date(ln)),
     }
     return sorted(lines, key=keys.get(how, by_date))
 
@@ -201,7 +199,7 @@ def counts(lines: Sequence[Line]) -> list[tuple[str, list[tuple[str, int, bool]]
             found[translator][words] += 1
             if rendering.located and rendering.located.approximate:
                 approximate[translator].add(words)
-    names = sorted(set(found) | {t for t, n in unlocated.items() if n}, key=search.fold)
+    names = sorted(set(found) | {t for t, n in unlocated.items() if n}, key=fold)
     return [
         (
             name,

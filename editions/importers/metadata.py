@@ -13,20 +13,24 @@ import langcodes
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from ..text import (
+    MONTH_ABBREVIATIONS_EN,
+    MONTH_ABBREVIATIONS_FR,
+    MONTHS_EN,
+    MONTHS_FR,
+    fold,
+    months_by_number,
+)
+
+# Month names and abbreviations, English and French, with and without accents: number.
 MONTHS = {
-    "january": 1, "jan": 1, "janvier": 1, "janv": 1,
-    "february": 2, "feb": 2, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2,
-    "march": 3, "mar": 3, "mars": 3,
-    "april": 4, "apr": 4, "avril": 4, "avr": 4,
-    "may": 5, "mai": 5,
-    "june": 6, "jun": 6, "juin": 6,
-    "july": 7, "jul": 7, "juillet": 7, "juil": 7,
-    "august": 8, "aug": 8, "août": 8, "aout": 8,
-    "september": 9, "sep": 9, "sept": 9, "septembre": 9,
-    "october": 10, "oct": 10, "octobre": 10,
-    "november": 11, "nov": 11, "novembre": 11,
-    "december": 12, "dec": 12, "décembre": 12, "decembre": 12, "déc": 12,
-}  # fmt: skip
+    name: number
+    for number, names in months_by_number(
+        MONTHS_EN, MONTH_ABBREVIATIONS_EN, MONTHS_FR, MONTH_ABBREVIATIONS_FR
+    ).items()
+    for written in names
+    for name in (written.lower(), fold(written))
+}
 # Longest names first, so "juillet" is not read as "juil".
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(?P<d>\d{1,2})(?:er|st|nd|rd|th)?"

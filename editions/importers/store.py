@@ -27,6 +27,7 @@ from ..models import (
     Witness,
     WitnessRole,
 )
+from ..text import primary_language
 from .base import DOCUMENT_FIELDS, WITNESS_FIELDS, ParsedRecord, RecordError
 from .body import note_link_warnings, note_targets
 from .metadata import bcp47, language_code, language_name
@@ -222,11 +223,6 @@ def _language(value: str) -> str:
     return bcp47(value)
 
 
-def _primary(language: str) -> str:
-    """ "fr-FR" → "fr": what language, whatever the region."""
-    return language.split("-")[0].lower()
-
-
 def default_role(document: Document, language: str) -> str:
     """A text in the document's original language is its original, unless it has one."""
     named = document.witnesses.exclude(original_language="").values_list(
@@ -236,7 +232,7 @@ def default_role(document: Document, language: str) -> str:
         (code for name in named if (code := language_code(name))), DEFAULT_ORIGINAL_LANGUAGE
     )
     has_original = document.witnesses.filter(role=WitnessRole.ORIGINAL).exists()
-    if _primary(language) == original and not has_original:
+    if primary_language(language) == original and not has_original:
         return WitnessRole.ORIGINAL
     return WitnessRole.TRANSLATION
 
@@ -268,7 +264,7 @@ def suggest_witness_label(values: dict[str, Any]) -> str:
     Labels are data shown beside the texts, kept in English like the records' own fields.
     """
     code = values.get("language", "")
-    language = language_name(_primary(code)) or code
+    language = language_name(primary_language(code)) or code
     role = values.get("role", WitnessRole.TRANSLATION)
     if role == WitnessRole.ORIGINAL:
         return f"{language} original".strip().capitalize()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.db import connection as default_connection
 
+from ..text import MONTHS_EN, MONTHS_FR
+
 SEGMENT, DOCUMENT, ANNOTATION, ANNOTATION_QUOTE = 1, 2, 3, 4
 # SQLite FTS5 rowid: the indexed row's id shifted left, the source code in the low bits.
 KEY_BITS = 3
@@ -23,20 +25,8 @@ ENTRY_TABLE = "editions_search_entry"
 STEM_TABLE, WORD_TABLE = "editions_search_stem", "editions_search_word"
 
 
-MONTHS = [
-    "January janvier",
-    "February février",
-    "March mars",
-    "April avril",
-    "May mai",
-    "June juin",
-    "July juillet",
-    "August août",
-    "September septembre",
-    "October octobre",
-    "November novembre",
-    "December décembre",
-]
+# A date is indexed in words too, with its month in English and French ("26 October octobre").
+MONTHS = [f"{english} {french}" for english, french in zip(MONTHS_EN, MONTHS_FR, strict=True)]
 # Document metadata that search reads, in this order (then the date, in words).
 DOCUMENT_FIELDS = [
     "title",

@@ -6,10 +6,11 @@ Free of Django and of any database: the back-ends turn its clauses into their ow
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from ..text import WORD, fold, primary_language, strip_accents
 
 
 @dataclass
@@ -25,7 +26,6 @@ class Clause:
 
 
 _QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-WORD = re.compile(r"[^\W_]+")
 
 
 def parse_query(text: str) -> list[Clause]:
@@ -100,10 +100,15 @@ def added_spellings(text: str, groups: Sequence[Sequence[str]]) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def fold(word: str) -> str:
-    """Lower case, without accents or ligatures: how the indexes compare words."""
-    decomposed = unicodedata.normalize("NFKD", word.replace("œ", "oe").replace("æ", "ae"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+def fts5_fold(word: str) -> str:
+    """A query word for SQLite's FTS5 tables: lower case, without accents, *œ* and *æ* opened.
+
+    Not ``text.fold``: FTS5's ``unicode61 remove_diacritics 2`` keeps *ß*, *ø* and the
+    ligatures in the words it indexes, so a query word must not open *ß* or *ø*. (It keeps
+    *œ* too, which this opens: *cœur* is not found on SQLite; PostgreSQL's ``unaccent`` opens
+    it.)
+    """
+    return strip_accents(word.replace("œ", "oe").replace("æ", "ae")).lower()
 
 
 def french_prefix(word: str) -> str:
@@ -112,7 +117,7 @@ def french_prefix(word: str) -> str:
     FTS5 has no French stemmer; *négociations* -> ``negociation`` finds *négociation* and
     *négociations*, *soulignée* -> ``soulign`` finds *souligné*, *soulignées*, *soulignent*.
     """
-    stem = fold(word)
+    stem = fts5_fold(word)
     if len(stem) > 4 and stem.endswith("aux"):
         stem = stem[:-2]
     elif len(stem) > 3 and stem[-1] in "sx":
@@ -135,5 +140,5 @@ def phrase_query(text: str) -> list[Clause]:
 
 def lang_of(language: str) -> str:
     """The index's language of a witness language tag (see ``wb_search_lang``)."""
-    base = language.split("-")[0].lower()
+    base = primary_language(language)
     return base if base in ("fr", "en") else "simple"

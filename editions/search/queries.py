@@ -8,10 +8,11 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection as default_connection
 
+from ..text import WORD
 from . import postgresql, sqlite
 from .common import Candidate, Filters, Match
 from .index import vendor
-from .parsing import WORD, Clause, expand, has_terms, lang_of, parse_query, phrase_query
+from .parsing import Clause, expand, has_terms, lang_of, parse_query, phrase_query
 
 
 def search(

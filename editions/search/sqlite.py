@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.db import connection as default_connection
 
+from ..text import WORD
 from .common import (
     Candidate,
     Filters,
@@ -17,7 +18,7 @@ from .common import (
 )
 from .index import KEY_BITS, KEY_MASK, SEGMENT, SOURCES, STEM_TABLE, WORD_TABLE, Source
 from .marks import MARK_END, MARK_START
-from .parsing import MIN_PREFIX, WORD, Clause, fold, french_prefix, lang_of, phrase_query
+from .parsing import MIN_PREFIX, Clause, french_prefix, fts5_fold, lang_of, phrase_query
 
 # Witness languages as the index tells them apart (see ``wb_search_lang``).
 LANG = {
@@ -28,7 +29,7 @@ LANG["simple"] = f"NOT {LANG['en']} AND NOT {LANG['fr']}"
 
 
 def _fts_phrase(words: Sequence[str], prefix: bool) -> str:
-    tokens = [t for word in words for t in WORD.findall(fold(word))]
+    tokens = [t for word in words for t in WORD.findall(fts5_fold(word))]
     if prefix:
         stems = [french_prefix(t) for t in tokens]
         return " + ".join(
