@@ -25,7 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .alignment.anchors import FOOTNOTE, MONTH, NUMBER, WEEKDAY, anchors, is_cognate, tokens
-from .diffing import DiffOp, render_html, similarity, tokenize, word_diff
+from .diff_html import diff_html
+from .diffing import DiffOp, similarity, tokenize, word_diff
 from .models import (
     Alignment,
     AlignmentRow,
@@ -231,11 +232,11 @@ def diff_texts(a: str, b: str, options: CompareOptions) -> RowDiff:
     else:
         ops = word_diff(a, b, **options.diff_options())
         score = similarity(a, b, **options.diff_options())
-    left, right = render_html(ops, "side")
+    left, right = diff_html(ops, "side")
     return RowDiff(
         left,
         right,
-        render_html(ops, "inline"),
+        diff_html(ops, "inline"),
         score,
         max(len(a.split()), len(b.split())),
         any(op.op != "equal" for op in ops),
@@ -270,7 +271,7 @@ def _texts_job(a: str, b: str, options: CompareOptions) -> Callable[[], tuple]:
 
 def _row_diff(cached: tuple) -> RowDiff:
     left, right, inline, score, weight, changed = cached
-    return RowDiff(mark_safe(left), mark_safe(right), mark_safe(inline), score, weight, changed)  # noqa: S308 - rendered by diffing.render_html, which escapes
+    return RowDiff(mark_safe(left), mark_safe(right), mark_safe(inline), score, weight, changed)  # noqa: S308 - rendered by diff_html, which escapes
 
 
 def document_similarity(diffs: Sequence[RowDiff]) -> float:

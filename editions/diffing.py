@@ -10,16 +10,16 @@ whitespace and punctuation between two matched words are then compared on their 
 The ``ignore_*`` options decide what counts as a change. An ignored difference (a word's
 case, a whitespace run, a punctuation mark) is reported inside an ``equal`` operation that
 carries the text of ``b``; the text of ``a`` it stands for is kept in :attr:`DiffOp.a_text`.
+
+Free of Django: ``diff_html`` renders a diff as HTML.
 """
 
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, overload
+from typing import Literal
 
 from diff_match_patch import diff_match_patch
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 OpName = Literal["equal", "delete", "insert"]
 TokenKind = Literal["word", "space", "punct", "symbol"]
@@ -448,57 +448,3 @@ class _OpBuilder:
             text_a = "".join(parts_a) if op == "equal" else text
             ops.append(DiffOp(op, text, minor, None if text_a == text else text_a))
         return ops
-
-
-# -- Rendering -----------------------------------------------------------------------------
-
-
-@overload
-def render_html(
-    ops: Iterable[DiffOp], mode: Literal["side"] = "side", *, hide_minor: bool = False
-) -> tuple[SafeString, SafeString]: ...
-
-
-@overload
-def render_html(
-    ops: Iterable[DiffOp], mode: Literal["inline"], *, hide_minor: bool = False
-) -> SafeString: ...
-
-
-def render_html(
-    ops: Iterable[DiffOp], mode: str = "side", *, hide_minor: bool = False
-) -> tuple[SafeString, SafeString] | SafeString:
-    """Render a diff as HTML, every text escaped, changes in ``<del>`` and ``<ins>``.
-
-    ``side`` returns ``(left, right)``: ``a`` with its deletions and ``b`` with its
-    insertions. ``inline`` returns ``b``'s reading with deletions and insertions interleaved.
-    Minor changes get ``class="minor"``; with ``hide_minor`` they are shown as plain text
-    instead (the deleted side dropped in ``inline`` mode). The result is marked safe for
-    Django templates; whitespace is kept as is (style it with ``white-space: pre-wrap``).
-    """
-    ops = list(ops)
-    if mode == "side":
-        return _render(ops, "a", hide_minor), _render(ops, "b", hide_minor)
-    if mode == "inline":
-        return _render(ops, "inline", hide_minor)
-    raise ValueError(f"unknown render mode {mode!r}: expected 'side' or 'inline'")
-
-
-def _render(ops: Sequence[DiffOp], view: str, hide_minor: bool) -> SafeString:
-    parts = []
-    for op in ops:
-        if op.op == "equal":
-            parts.append(escape(op.text_in_a if view == "a" else op.text))
-            continue
-        shown_here = (op.op == "delete" and view != "b") or (op.op == "insert" and view != "a")
-        if not shown_here:
-            continue
-        if op.minor and hide_minor:
-            # Hidden minor changes read as b's text in the inline view.
-            if view != "inline" or op.op == "insert":
-                parts.append(escape(op.text))
-            continue
-        tag = "del" if op.op == "delete" else "ins"
-        attributes = ' class="minor"' if op.minor else ""
-        parts.append(f"<{tag}{attributes}>{escape(op.text)}</{tag}>")
-    return mark_safe("".join(parts))

@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 
 from editions import diffing
-from editions.diffing import DiffOp, render_html, similarity, tokenize, word_diff
+from editions.diff_html import diff_html
+from editions.diffing import DiffOp, similarity, tokenize, word_diff
 
 TELEGRAM = (
     "Mr Rusk stressed that aerial surveillance had shown that Cuban bases continued to be "
@@ -400,21 +401,21 @@ def test_similarity_ignores_case_when_asked():
 
 def test_it_renders_both_sides_with_deletions_and_insertions():
     ops = word_diff("We ignore whether", "We do not know whether")
-    left, right = render_html(ops, mode="side")
+    left, right = diff_html(ops, mode="side")
     assert left == "We <del>ignore</del> whether"
     assert right == "We <ins>do not know</ins> whether"
 
 
 def test_it_renders_one_inline_text():
     ops = word_diff("We ignore whether", "We do not know whether")
-    assert render_html(ops, mode="inline") == "We <del>ignore</del><ins>do not know</ins> whether"
+    assert diff_html(ops, mode="inline") == "We <del>ignore</del><ins>do not know</ins> whether"
 
 
 def test_it_escapes_every_text():
     a = "<script>alert('a')</script> & calm"
     b = "<script>alert('b')</script> & calm"
-    left, right = render_html(word_diff(a, b))
-    inline = render_html(word_diff(a, b), mode="inline")
+    left, right = diff_html(word_diff(a, b))
+    inline = diff_html(word_diff(a, b), mode="inline")
     for html in (left, right, inline):
         assert "<script>" not in html
         assert "&lt;script&gt;" in html and "&amp; calm" in html
@@ -425,32 +426,32 @@ def test_it_renders_the_ignored_differences_of_each_side():
     a = "Everywhere else,  the Situation"
     b = "Everywhere else; the situation"
     ops = word_diff(a, b, ignore_case=True, ignore_punctuation=True)
-    assert render_html(ops) == (a, b)
-    assert render_html(ops, mode="inline") == b
+    assert diff_html(ops) == (a, b)
+    assert diff_html(ops, mode="inline") == b
 
 
 def test_it_marks_minor_changes_and_can_hide_them():
     ops = word_diff("the situation was calm.", "the situation is calm;")
-    left, right = render_html(ops)
+    left, right = diff_html(ops)
     assert left == 'the situation <del>was</del> calm<del class="minor">.</del>'
     assert right == 'the situation <ins>is</ins> calm<ins class="minor">;</ins>'
-    assert render_html(ops, hide_minor=True) == (
+    assert diff_html(ops, hide_minor=True) == (
         "the situation <del>was</del> calm.",
         "the situation <ins>is</ins> calm;",
     )
-    assert render_html(ops, mode="inline", hide_minor=True) == (
+    assert diff_html(ops, mode="inline", hide_minor=True) == (
         "the situation <del>was</del><ins>is</ins> calm;"
     )
 
 
 def test_it_renders_an_empty_diff_as_empty_html():
-    assert render_html([]) == ("", "")
-    assert render_html([], mode="inline") == ""
+    assert diff_html([]) == ("", "")
+    assert diff_html([], mode="inline") == ""
 
 
 def test_it_refuses_an_unknown_render_mode():
     with pytest.raises(ValueError):
-        render_html([], mode="table")  # type: ignore[call-overload]
+        diff_html([], mode="table")  # type: ignore[call-overload]
 
 
 def test_a_joiner_before_a_space_does_not_swallow_the_space():
