@@ -5,7 +5,7 @@
 
 On the Verne book that ``manage.py load_book`` builds (built here if absent), merges a row
 with the next one and splits it again, ``--runs`` times each, as the editor's POSTs do
-(``aligning.change``: version check, rows read, the edit, completeness check, rows written,
+(``alignment_store.change``: version check, rows read, the edit, completeness check, rows written,
 the change recorded with its snapshots), inside a transaction rolled back at the end. Prints
 the median and the slowest time of one operation and its database queries.
 """
@@ -29,8 +29,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from editions.aligning import change  # noqa: E402
 from editions.alignment import rows as ops  # noqa: E402
+from editions.alignment_store import change  # noqa: E402
 from editions.management.commands.load_book import EDITION  # noqa: E402
 from editions.models import Alignment  # noqa: E402
 

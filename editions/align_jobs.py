@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from .aligning import (
+from .alignment.rows import RowError
+from .alignment_store import (
     StaleAlignment,
     check_alignable,
     check_row_exists,
     create_alignment,
     realign_from,
 )
-from .alignment.rows import RowError
 from .export_models import JobStatus
 from .job_models import AlignmentJob
 from .models import Alignment, Document, Witness

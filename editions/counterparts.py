@@ -26,7 +26,8 @@ from .alignment import sentence_spans
 from .alignment.anchors import is_cognate
 from .text import WORD, fold
 
-Span = tuple[int, int]
+# (start, end) character offsets in a text.
+Offsets = tuple[int, int]
 
 
 def _folded_set(words: str) -> frozenset[str]:
@@ -56,8 +57,8 @@ STOPWORDS = {
 class Located:
     """What was found in the other text: the counterpart sentence(s), the rendering."""
 
-    sentence: Span | None
-    words: Span | None
+    sentence: Offsets | None
+    words: Offsets | None
     how: str  # "cognate", "anchors" (approximate), or "" (sentence only, or nothing)
 
     @property
@@ -71,7 +72,7 @@ START, END, FOLDED = 0, 1, 2
 
 
 @lru_cache(maxsize=2048)
-def _tokens(text: str, span: Span) -> tuple[_Token, ...]:
+def _tokens(text: str, span: Offsets) -> tuple[_Token, ...]:
     """The words of ``text[span]``, folded (cached: a line's side serves every witness)."""
     start, end = span
     return tuple((m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text, start, end))
@@ -83,9 +84,9 @@ def _content(token: _Token, lang: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def sentences(text: str, lang: str) -> tuple[Span, ...]:
+def sentences(text: str, lang: str) -> tuple[Offsets, ...]:
     """Sentence spans of a text made of paragraphs joined by blank lines."""
-    spans: list[Span] = []
+    spans: list[Offsets] = []
     offset = 0
     for part in text.split("\n\n"):
         spans.extend((offset + s, offset + e) for s, e in sentence_spans(part, lang[:2]))
@@ -224,8 +225,8 @@ def _parallel(source: list[str], target: list[str]) -> bool:
 
 
 def counterpart_sentences(
-    source: str, hit: Span, source_lang: str, target: str, target_lang: str
-) -> tuple[Span | None, Span | None]:
+    source: str, hit: Offsets, source_lang: str, target: str, target_lang: str
+) -> tuple[Offsets | None, Offsets | None]:
     """The hit's sentence in ``source``, and the sentence(s) rendering it in ``target``.
 
     The sentence that shares clearly more names, numbers and cognates with the hit's sentence
@@ -353,14 +354,14 @@ def _widened(found: list[int], wanted: int, tgt: Sequence[_Token], lang: str, ta
     return list(range(first, last + 1))
 
 
-def _hit_words(tokens: Sequence[_Token], hit: Span, lang: str) -> tuple[list[int], list[int]]:
+def _hit_words(tokens: Sequence[_Token], hit: Offsets, lang: str) -> tuple[list[int], list[int]]:
     """The tokens the hit covers, and those of them that are content words (or all)."""
     words = [i for i, t in enumerate(tokens) if t[START] < hit[1] and t[END] > hit[0]]
     return words, [i for i in words if _content(tokens[i], lang)] or words
 
 
 def _unique_spelling(
-    source: str, hit: Span, source_lang: str, target: str, target_lang: str
+    source: str, hit: Offsets, source_lang: str, target: str, target_lang: str
 ) -> Located | None:
     """The rendering when each hit word is spelled alike once in the whole row, or None.
 
@@ -382,7 +383,7 @@ def _unique_spelling(
 
 
 @lru_cache(maxsize=4096)
-def locate(source: str, hit: Span, source_lang: str, target: str, target_lang: str) -> Located:
+def locate(source: str, hit: Offsets, source_lang: str, target: str, target_lang: str) -> Located:
     """The counterpart of ``source[hit[0]:hit[1]]`` in ``target``, as far as it can be told.
 
     Cached: a revision that leaves a paragraph as it was asks again for the same answer.

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from .aligning import alignable_segments, change, create_alignment
 from .alignment.rows import Row
+from .alignment_store import alignable_segments, change, create_alignment
 from .annotating import Span, create_annotation, ensure_categories
 from .annotation_models import Annotation
 from .importers import parse_record, save_record

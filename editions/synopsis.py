@@ -8,7 +8,7 @@ facing visible gaps, so nothing is ever silently shifted.
 
 from dataclasses import dataclass, field
 
-from .aligning import doubtful
+from .alignment_store import doubtful
 from .models import Alignment, Segment, Witness
 
 

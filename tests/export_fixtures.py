@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import translation
 
-from editions.aligning import create_alignment
+from editions.alignment_store import create_alignment
 from editions.annotating import Span, add_reply, create_annotation, ensure_categories, set_status
 from editions.annotation_models import Annotation, AnnotationTarget
 from editions.importers import parse_record, save_record

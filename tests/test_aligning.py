@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from editions.aligning import rows_of
+from editions.alignment_store import rows_of
 from editions.models import Alignment, AlignmentChange, Segment, Witness, WitnessRole
 
 FRENCH = [
@@ -189,7 +189,7 @@ def test_every_alignment_change_is_published_to_live_readers(client_as, pair):
 
 
 def test_a_row_is_doubtful_when_unsure_or_wide_and_never_once_confirmed():
-    from editions.aligning import doubtful
+    from editions.alignment_store import doubtful
 
     assert doubtful(False, 0.3, 1)
     assert not doubtful(False, 0.9, 2)

@@ -15,8 +15,8 @@ from editions.alignment import (
     split_sentences,
 )
 from editions.alignment.anchors import anchors, is_cognate, tokens
+from editions.alignment.banded import Band
 from editions.alignment.scoring import read_beads, score
-from editions.alignment.search import Band
 from editions.text import fold
 
 # --- sentence splitting ---------------------------------------------------------------------

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from editions import align_jobs
-from editions.aligning import automatic_rows, rows_of
 from editions.alignment import align
+from editions.alignment_store import automatic_rows, rows_of
 from editions.export_models import JobStatus
 from editions.job_models import AlignmentJob
 from editions.models import Alignment
@@ -87,7 +87,7 @@ def test_a_job_that_cannot_align_says_why_and_saves_nothing(client_as, pair, lon
     client = client_as("editor")
     _create(client, document, french, english)
     # Someone aligned the pair by hand meanwhile (say, a short text made long afterwards).
-    from editions.aligning import create_alignment
+    from editions.alignment_store import create_alignment
 
     create_alignment(document, french, english, None)
     run_worker_once()
@@ -160,7 +160,7 @@ def test_a_re_alignment_of_a_page_someone_changed_since_is_refused(client_as, pa
 
 def test_a_re_alignment_posted_from_an_old_page_is_refused_at_once(client_as, pair, long_texts):  # noqa: F811
     document, french, english = pair
-    from editions.aligning import create_alignment
+    from editions.alignment_store import create_alignment
 
     alignment = create_alignment(document, french, english, None)
     Alignment.objects.filter(pk=alignment.pk).update(version=3)  # someone edited it since

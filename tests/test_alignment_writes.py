@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from editions.aligning import change, create_alignment, rows_of
 from editions.alignment import rows as ops
+from editions.alignment_store import change, create_alignment, rows_of
 from editions.models import Document, Segment, Witness, WitnessRole
 
 

@@ -124,7 +124,7 @@ def test_the_admin_lists_and_opens_every_model(client, model):
 
 @pytest.mark.parametrize("model", ["category", "annotation", "alignment", "exportjob"])
 def test_the_admin_shows_annotations_alignments_and_export_jobs(client, document, model):
-    from editions.aligning import create_alignment
+    from editions.alignment_store import create_alignment
     from editions.annotating import Span, create_annotation, ensure_categories
     from editions.export_models import ExportJob
 

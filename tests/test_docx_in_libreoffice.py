@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from editions.aligning import create_alignment
+from editions.alignment_store import create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
 from editions.importers import parse_record, save_record

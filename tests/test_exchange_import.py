@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from editions.aligning import rows_of
+from editions.alignment_store import rows_of
 from editions.annotation_models import Annotation
 from editions.exporters import export_document
 from editions.importers import parse_record

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from editions.aligning import create_alignment
+from editions.alignment_store import create_alignment
 from editions.exporters import FORMATS, export_document, unavailable
 from editions.exporters.bundle import document_bundle, edition_bundle
 from editions.exporters.data import load

@@ -3,8 +3,8 @@ translation that renumbers its chapters is not paired by number."""
 
 import pytest
 
-from editions.aligning import automatic_rows
 from editions.alignment.headings import heading_number, heading_pairs
+from editions.alignment_store import automatic_rows
 from editions.models import Segment, Witness
 
 

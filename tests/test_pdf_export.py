@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from pypdf import PdfReader
 
-from editions.aligning import create_alignment
+from editions.alignment_store import create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
 from editions.importers import parse_record, save_record

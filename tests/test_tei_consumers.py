@@ -16,8 +16,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from lxml import etree, html
 
-from editions.aligning import alignable_segments, change, create_alignment
 from editions.alignment.rows import Row
+from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.annotating import Span, create_annotation
 from editions.annotation_models import Annotation
 from editions.exporters import export_document

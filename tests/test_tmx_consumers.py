@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from editions.aligning import alignable_segments, change, create_alignment
 from editions.alignment.rows import Row
+from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.exporters import export_document
 from editions.importers import parse_record, save_record
 from editions.importers.exchange import parse_exchange

@@ -8,7 +8,7 @@ See `aligner` for the method, `sentences` for the splitter, `scoring` for the be
 """
 
 from .aligner import (
-    Alignment,
+    AlignmentResult,
     Bead,
     ParagraphPair,
     Settings,
@@ -19,7 +19,7 @@ from .aligner import (
 from .sentences import sentence_spans, split_sentences
 
 __all__ = [
-    "Alignment",
+    "AlignmentResult",
     "Bead",
     "ParagraphPair",
     "Settings",

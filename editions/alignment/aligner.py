@@ -1,6 +1,6 @@
 """The aligner: beads between two sequences of units (paragraphs or sentences).
 
-Three passes, each in a band around the path of the one before (see `search`):
+Three passes, each in a band around the path of the one before (see `banded`):
 
 1. length alone (Gale-Church), coarse to fine, to find where the texts run side by side;
 2. length and spelling anchors (numbers, names, cognates, marks), their match rates
@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .anchors import tokens
+from .banded import Path, SearchStats, coarse_to_fine, posteriors, refine
 from .costs import (
     CHANCE_SAMPLES,
     BeadScorer,
@@ -29,12 +30,11 @@ from .costs import (
     match_rates,
 )
 from .lexicon import Links, content_tokens, learned_links, merge_links, spelling_links
-from .search import Path, SearchStats, coarse_to_fine, posteriors, refine
 from .semantic import SemanticMatcher
 from .sentences import split_sentences
 
 __all__ = [
-    "Alignment",
+    "AlignmentResult",
     "Bead",
     "ParagraphPair",
     "Settings",
@@ -87,7 +87,10 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass
-class Alignment:
+class AlignmentResult:
+    """What the aligner returns: its beads and its search's figures (``models.Alignment`` is
+    the stored alignment of two witnesses)."""
+
     beads: list[Bead]
     stats: SearchStats = field(default_factory=SearchStats)
 
@@ -168,7 +171,7 @@ def align_with_stats(
     constraints: Sequence[Bead] | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
-) -> Alignment:
+) -> AlignmentResult:
     """`align`, also returning how much searching it took (`SearchStats`)."""
     settings = settings or Settings()
     plan = _plan(list(constraints or ()), len(src), len(tgt))
@@ -180,7 +183,7 @@ def align_with_stats(
     beads: list[Bead] = []
     for part in plan:
         beads.extend(_stretch_beads(part) if isinstance(part, _Stretch) else [part])
-    return Alignment(beads, stats)
+    return AlignmentResult(beads, stats)
 
 
 def _check(bead: Bead, n: int, m: int) -> None:

@@ -294,7 +294,7 @@ def _cumulative(values: Iterable[int]) -> list[int]:
 
 
 class BeadScorer:
-    """Bead costs for the search (see the module docstring); a `search.CostModel`."""
+    """Bead costs for the search (see the module docstring); a `banded.CostModel`."""
 
     def __init__(
         self,

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..aligning import snapshot
 from ..alignment.rows import Row, RowError, check_complete
+from ..alignment_store import snapshot
 from ..anchoring import build_selectors
 from ..annotation_models import Annotation, AnnotationTarget, Category, Reply, Status, Visibility
 from ..markup import mentioned, render_markdown

@@ -243,7 +243,7 @@ _PUBLICATION = re.compile(
 _VOLUME = re.compile(r"\b(?:Volume|Vol\.|Tome|Book|t\.)\s*[IVXLCDM\d]+\b")
 
 
-def split_sentences(text: str) -> list[str]:
+def citation_parts(text: str) -> list[str]:
     """Split a bibliographic citation at its full stops, keeping abbreviations together."""
     pieces: list[str] = []
     for piece in re.split(r"(?<=\.)\s+", text.strip()):
@@ -274,7 +274,7 @@ def parse_printed_source(citation: str) -> dict[str, str]:
     if match := _VOLUME.search(citation):
         fields.update(_series_and_volume(citation, match.start()))
     elif citation:
-        series = split_sentences(citation)[-1]
+        series = citation_parts(citation)[-1]
         fields["source_series"] = series.rstrip(".,; ").strip()
     return {k: v for k, v in fields.items() if v}
 
@@ -284,8 +284,8 @@ def _series_and_volume(citation: str, start: int) -> dict[str, str]:
     # "Documents Diplomatiques Français, 1962, Tome II": the year belongs to the volume.
     if year := re.search(r",\s*(\d{4}),\s*$", before):
         before, volume = before[: year.start()], f"{year[1]}, {volume}"
-    volume = split_sentences(volume)[0].rstrip(".,; ")
-    sentences = split_sentences(before.strip().rstrip(","))
+    volume = citation_parts(volume)[0].rstrip(".,; ")
+    sentences = citation_parts(before.strip().rstrip(","))
     series = sentences[-1].rstrip(".,; ") if sentences else ""
     return {"source_series": series.strip(), "source_volume": volume.strip()}
 

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from ..align_jobs import refresh, runs_in_background, start_alignment, start_realignment
-from ..aligning import (
+from ..alignment import rows as ops
+from ..alignment.rows import Row, RowError
+from ..alignment_store import (
     LOW_CONFIDENCE,
     StaleAlignment,
     Summary,
@@ -30,8 +32,6 @@ from ..aligning import (
     undo,
     undo_redo_stacks,
 )
-from ..alignment import rows as ops
-from ..alignment.rows import Row, RowError
 from ..comparison import ROW_FIELDS, SEGMENT_FIELDS
 from ..export_models import JobStatus
 from ..job_models import AlignmentJob

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from editions.aligning import rows_of
+from editions.alignment_store import rows_of
 from editions.models import Alignment
 
 from .conftest import sign_in
@@ -78,7 +78,7 @@ def test_an_editor_aligns_corrects_confirms_realigns_and_undoes(page, live_serve
 def test_a_reader_sees_the_alignment_but_no_controls(page, live_server, demo):
     from django.contrib.auth import get_user_model
 
-    from editions.aligning import create_alignment
+    from editions.alignment_store import create_alignment
     from editions.importers import parse_record, save_record
     from editions.models import Document, Membership
 

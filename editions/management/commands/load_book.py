@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from editions.aligning import create_alignment
+from editions.alignment_store import create_alignment
 from editions.annotating import Span, create_annotation, ensure_categories
 from editions.models import (
     SID_PREFIX,
