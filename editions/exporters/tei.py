@@ -27,6 +27,7 @@ from lxml import etree
 from ..annotation_models import Annotation, AnnotationTarget
 from ..importers.tei import APPLICATION
 from ..models import FootnoteRef, Segment, SegmentKind, Witness, WitnessRole
+from ..w3c import MOTIVATIONS as W3C_MOTIVATIONS
 from .data import TOOL, TOOL_VERSION, DocumentExport
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -37,21 +38,8 @@ SCHEMA_PI = (
     'href="http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" '
     'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"'
 )
-# The motivations TEI's annotation/@motivation accepts (those of the W3C model).
-MOTIVATIONS = {
-    "bookmarking",
-    "classifying",
-    "commenting",
-    "describing",
-    "editing",
-    "highlighting",
-    "identifying",
-    "linking",
-    "moderating",
-    "questioning",
-    "replying",
-    "tagging",
-}
+# The motivations TEI's annotation/@motivation accepts: the W3C model's but *assessing*.
+MOTIVATIONS = W3C_MOTIVATIONS - {"assessing"}
 # Witness fields kept as typed notes of its bibl (name in the model -> note type).
 WITNESS_NOTES = {
     "caption": "caption",

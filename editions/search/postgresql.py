@@ -7,14 +7,8 @@ from collections.abc import Sequence
 
 from django.db import connection as default_connection
 
-from .common import (
-    Candidate,
-    Filters,
-    annotation_conditions,
-    document_conditions,
-    targets_on_witnesses,
-    witness_conditions,
-)
+from . import common
+from .common import Candidate, Filters
 from .index import ANNOTATION, ANNOTATION_QUOTE, ENTRY_TABLE, SEGMENT
 from .marks import MARK_END, MARK_START
 from .parsing import Clause, lang_of
@@ -87,16 +81,16 @@ def filter_sql(filters: Filters, segments_only: bool = False) -> tuple[str, list
     at once (see ``annotation_sql``). ``segments_only``: the caller reads segment
     entries only (the concordance), which need none of the annotations' conditions.
     """
-    documents, params = document_conditions(filters)
+    documents, params = common.document_conditions(filters)
     sql = f"x.document_id IN (SELECT d.id FROM editions_document d WHERE {documents})"
-    witnesses, witness_params = witness_conditions(filters)
+    witnesses, witness_params = common.witness_conditions(filters)
     if segments_only:
         if filters.witness_only:
             sql += f" AND x.witness_id IN (SELECT w.id FROM editions_witness w WHERE {witnesses})"
             params += witness_params
         return sql, params
     if filters.witness_only:
-        targets, target_params = targets_on_witnesses(filters)
+        targets, target_params = common.targets_on_witnesses(filters)
         sql += (
             f" AND (x.witness_id IN (SELECT w.id FROM editions_witness w WHERE {witnesses}) "
             f"OR x.source = {ANNOTATION} AND x.object_id IN ({targets}))"
@@ -109,7 +103,7 @@ def filter_sql(filters: Filters, segments_only: bool = False) -> tuple[str, list
 def annotation_sql(filters: Filters) -> tuple[str, list]:
     """An annotation entry's annotation must pass ``annotation_conditions``; with a category
     chosen, only annotation entries are kept. One index lookup per annotation hit."""
-    conditions, params = annotation_conditions(filters)
+    conditions, params = common.annotation_conditions(filters)
     others = "FALSE" if filters.category_ids is not None else "TRUE"
     sql = (
         f"CASE x.source WHEN {ANNOTATION} THEN EXISTS (SELECT 1 FROM editions_annotation a "

@@ -8,14 +8,8 @@ from collections.abc import Sequence
 from django.db import connection as default_connection
 
 from ..text import WORD
-from .common import (
-    Candidate,
-    Filters,
-    annotation_conditions,
-    document_conditions,
-    targets_on_witnesses,
-    witness_conditions,
-)
+from . import common
+from .common import Candidate, Filters
 from .index import KEY_BITS, KEY_MASK, SEGMENT, SOURCES, STEM_TABLE, WORD_TABLE, Source
 from .marks import MARK_END, MARK_START
 from .parsing import MIN_PREFIX, Clause, french_prefix, fts5_fold, lang_of, phrase_query
@@ -62,17 +56,17 @@ def fts5_query(clauses: Sequence[Clause], prefix: bool = False) -> str:
 
 def filter_sql(filters: Filters, source: Source) -> tuple[str, list]:
     """Conditions on a hit joined to its document ``d`` (and witness ``w``), for SQLite."""
-    sql, params = document_conditions(filters)
+    sql, params = common.document_conditions(filters)
     if source.is_annotation:
-        annotations, annotation_params = annotation_conditions(filters)
+        annotations, annotation_params = common.annotation_conditions(filters)
         sql, params = f"{sql} AND {annotations}", params + annotation_params
     elif filters.category_ids is not None:
         return sql + " AND 1 = 0", params  # a category is an annotation's
     if source.has_witness:
-        witnesses, witness_params = witness_conditions(filters)
+        witnesses, witness_params = common.witness_conditions(filters)
         sql, params = f"{sql} AND {witnesses}", params + witness_params
     elif filters.witness_only and source.is_annotation:
-        targets, target_params = targets_on_witnesses(filters)
+        targets, target_params = common.targets_on_witnesses(filters)
         sql, params = f"{sql} AND a.id IN ({targets})", params + target_params
     elif filters.witness_only:
         return sql + " AND 1 = 0", params  # language, role and translator are a witness's
