@@ -19,7 +19,7 @@ serves the concordance's regular expressions.
 SQLite: two FTS5 tables, ``editions_search_stem`` (``porter unicode61 remove_diacritics 2``)
 and ``editions_search_word`` (``unicode61 remove_diacritics 2``), with ``bm25``, ``snippet``
 and ``highlight``. Every entry goes into both (a trigger must not read another Django table,
-see ``index.sqlite_triggers``), and a query uses the one that suits the language: Porter stemming
+see ``index._sqlite_triggers``), and a query uses the one that suits the language: Porter stemming
 for English, metadata and notes; for French, which FTS5 cannot stem, a light stemmer turns
 each query word into a prefix query (*négociations* -> ``negociation*``); other languages
 match words. The language, document and witness of a hit are joined at query time.
