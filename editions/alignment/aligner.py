@@ -88,8 +88,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class AlignmentResult:
-    """What the aligner returns: its beads and its search's figures (``models.Alignment`` is
-    the stored alignment of two witnesses)."""
+    """The aligner's beads and search figures (``models.Alignment`` is a stored alignment)."""
 
     beads: list[Bead]
     stats: SearchStats = field(default_factory=SearchStats)
