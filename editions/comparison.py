@@ -199,7 +199,8 @@ def _cache_key(kind: str, options: str, *sides: Iterable[Segment]) -> str:
             digest.update(segment.text.encode())
             digest.update(b"\x00")
         digest.update(b"\x01")
-    return f"cmp:{hashlib.sha1('|'.join(parts).encode()).hexdigest()}:{digest.hexdigest()}"
+    key = hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"cmp:{key}:{digest.hexdigest()}"
 
 
 def _cached(jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:

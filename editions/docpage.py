@@ -155,7 +155,9 @@ def text_signature(document: Document, *extra, texts: bool = True) -> str:
         .order_by("pk")
         .values_list("pk", "version", "source_id", "target_id")
     )
-    return hashlib.sha1(repr((segments, alignments, extra, texts)).encode()).hexdigest()
+    return hashlib.sha1(
+        repr((segments, alignments, extra, texts)).encode(), usedforsecurity=False
+    ).hexdigest()
 
 
 def _with_variation(document: Document, rows_layout: Layout) -> Layout:
@@ -388,7 +390,7 @@ def _row_key(context: dict, layout: Layout, number: int, versions: dict, marks: 
         level(row.variation), bool(layout.variation_language), cells, saved,
         context["edition"].slug, context["document"].slug,
     )  # fmt: skip
-    return "docrow:" + hashlib.sha1(repr(parts).encode()).hexdigest()
+    return "docrow:" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def render_row(context: dict, layout: Layout, number: int, segments: dict, marks: dict) -> str:

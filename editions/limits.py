@@ -73,11 +73,11 @@ def json_depth(text: str) -> int:
     """How deep the arrays and objects of a JSON text nest (0 for a bare value)."""
     depth = deepest = 0
     for match in _JSON_NESTING.finditer(text):
-        token = match.group()
-        if token in "[{":
+        piece = match.group()
+        if piece in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif token in "]}":
+        elif piece in "]}":
             depth -= 1
     return deepest
 

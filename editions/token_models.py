@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "wbt_"
+TOKEN_PREFIX = "wbt_"  # noqa: S105 - a public prefix that marks our tokens, not a secret
 MAX_TOKENS_PER_USER = 20
 
 

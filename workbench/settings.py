@@ -63,7 +63,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = env_bool("PRODUCTION", False)
-DEMO_SECRET_KEY = "insecure-demo-key-never-use-in-production"
+DEMO_SECRET_KEY = "insecure-demo-key-never-use-in-production"  # noqa: S105 - refused when PRODUCTION=1
 # Keys anyone can read (this file, docker-compose.yml as it once was, Django's template): a
 # deployment started with one of them signs sessions and password resets with a public key.
 PUBLIC_SECRET_KEYS = frozenset({DEMO_SECRET_KEY, "change-me-before-deploying", "change-me"})

@@ -255,7 +255,7 @@ class LexicalMatcher:
         the text sizes, so that an alignment is reproducible.
         """
         n, m = len(self.src), len(self.tgt)
-        rng = random.Random(n * 7919 + m)
+        rng = random.Random(n * 7919 + m)  # noqa: S311 - a reproducible sample, not a secret
         pairs = []
         for _ in range(samples if n > 1 and m > 1 else 0):
             i = rng.randrange(n)

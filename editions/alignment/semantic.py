@@ -115,7 +115,7 @@ class SemanticMatcher:
         """Mean cosine of the given one-to-one beads, and of unrelated unit pairs."""
         aligned = [self.pair(i0, j0) for i0, i1, j0, j1 in beads if i1 - i0 == 1 == j1 - j0]
         n, m = len(self.src), len(self.tgt)
-        rng = random.Random(n * 7919 + m)
+        rng = random.Random(n * 7919 + m)  # noqa: S311 - a reproducible sample, not a secret
         chance = []
         for _ in range(samples if n > 1 and m > 1 else 0):
             i = rng.randrange(n)

@@ -52,7 +52,9 @@ class Command(BaseCommand):
     def _start_worker(self) -> subprocess.Popen:
         """The task worker, in a process of its own, with this process's settings."""
         manage = Path(settings.BASE_DIR) / "manage.py"
-        worker = subprocess.Popen([sys.executable, str(manage), "db_worker", "--no-reload"])
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, str(manage), "db_worker", "--no-reload"]
+        )
         self.stdout.write(f"Background worker started (process {worker.pid}).")
         return worker
 

@@ -35,7 +35,7 @@ DEMO_EQUIVALENTS = "\n".join(
     ]
 )
 DEMO_USER = "demo"
-DEMO_PASSWORD = "cuba-1962-demo"
+DEMO_PASSWORD = "cuba-1962-demo"  # noqa: S105 - the published demo login (README)
 SEED_FILES = ["cvce-alphand-1962-10-26.txt", "wilson-circular-96-1962-11-10.md"]
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
