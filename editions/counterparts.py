@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from .alignment import sentence_spans
 from .alignment.anchors import is_cognate
@@ -68,7 +69,10 @@ class Located:
 
 # A word: (start, end, folded form). Plain tuples: a concordance makes tens of thousands.
 _Token = tuple[int, int, str]
-START, END, FOLDED = 0, 1, 2
+# Final, so that a type checker knows which item of the tuple each one reads.
+START: Final = 0
+END: Final = 1
+FOLDED: Final = 2
 
 
 @lru_cache(maxsize=2048)

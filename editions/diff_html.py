@@ -42,7 +42,7 @@ def diff_html(
 
 
 def _render(ops: Sequence[DiffOp], view: str, hide_minor: bool) -> SafeString:
-    parts = []
+    parts: list[str] = []
     for op in ops:
         if op.op == "equal":
             parts.append(escape(op.text_in_a if view == "a" else op.text))

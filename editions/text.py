@@ -61,7 +61,7 @@ def months_by_number(*tables) -> dict[int, list[str]]:
     dictionaries of more names by month number; in the order given, each name once."""
     months: dict[int, list[str]] = {}
     for number in range(1, 13):
-        names = []
+        names: list[str] = []
         for table in tables:
             found = table.get(number, ()) if isinstance(table, dict) else (table[number - 1],)
             names.extend(found)

@@ -115,7 +115,8 @@ def _token(kind: str, value: str) -> Token:
 
 def tokens(text: str) -> list[Token]:
     """Every word and anchor of a text, in order, folded (see the module docstring)."""
-    return [_token(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(text)]
+    # Every alternative of _TOKEN is a named group: lastgroup is never None.
+    return [_token(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(text)]  # type: ignore[arg-type]
 
 
 def anchors(text: str, lang: str = "fr") -> list[Token]:
@@ -128,7 +129,8 @@ def anchors(text: str, lang: str = "fr") -> list[Token]:
     found = []
     starts = [start for start, _ in sentence_spans(text, lang)]
     for match in _TOKEN.finditer(text):
-        kind, value = match.lastgroup, match.group(match.lastgroup)
+        kind = match.lastgroup or ""  # never None: every alternative of _TOKEN is named
+        value = match.group(kind)
         token = _token(kind, value)
         is_word = kind == "word" and token[0].isalpha()
         if is_word and (

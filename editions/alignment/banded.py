@@ -158,8 +158,8 @@ def _viterbi(band: Band, model: CostModel, keep_costs: bool) -> Lattice:
                     steps[t] = INF  # out of the band: no such bead for the posteriors either
                     continue
                 cell = pj - lo[pi]
-                joined, src_gap, tgt_gap = rows[pi]
-                joined, src_gap, tgt_gap = joined[cell], src_gap[cell], tgt_gap[cell]
+                joined_row, src_gap_row, tgt_gap_row = rows[pi]
+                joined, src_gap, tgt_gap = joined_row[cell], src_gap_row[cell], tgt_gap_row[cell]
                 if state == JOINED:
                     # Any state may precede a bead with both sides, at the bead's own cost.
                     if joined <= src_gap and joined <= tgt_gap:

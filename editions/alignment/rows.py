@@ -27,7 +27,11 @@ class Row:
         return self.source if side == "source" else self.target
 
     def with_units(self, side: Side, units: Sequence[str]) -> "Row":
-        changed = replace(self, **{side: tuple(units)})
+        changed = (
+            replace(self, source=tuple(units))
+            if side == "source"
+            else replace(self, target=tuple(units))
+        )
         return replace(changed, confidence=None, confirmed=False)
 
     @property

@@ -109,7 +109,8 @@ class _Budget:
 
 def _scanned_hits(pattern, filters: search.Filters, phrase: str = ""):
     """Candidates and their hits, whether the reading was complete, and why it stopped."""
-    found, lines, after = [], 0, ()
+    found: list[tuple] = []
+    lines, after = 0, ()
     literals = required_literals(pattern)
     budget = _Budget(settings.CONCORDANCE_MAX_SCANNED, settings.CONCORDANCE_TIME_BUDGET)
     while lines <= MAX_LINES:
@@ -158,7 +159,7 @@ def add_renderings(lines: list[Line], witnesses: dict[int, Witness]) -> None:
         by_document[witness.document_id].append(witness)
     first = _rows_by_key(search.rows_containing({(ln.witness.pk, ln.sid) for ln in lines}))
     # Through the pivot: the pivot's units of each line's row, then their rows.
-    via = set()
+    via: set[tuple[int, str]] = set()
     for line in lines:
         pivot = _pivot(by_document[line.witness.document_id])
         for row in first.get((line.witness.pk, line.sid), []):

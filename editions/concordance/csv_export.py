@@ -6,6 +6,7 @@ import csv
 import io
 
 from .building import Concordance
+from .lines import Rendering
 
 CSV_HEADER = [
     "document",
@@ -51,7 +52,8 @@ def to_csv(concordance: Concordance, base_url: str = "") -> str:
             line.keyword,
             line.right,
         ]
-        for rendering in line.renderings or [None]:
+        renderings: list[Rendering | None] = [*line.renderings] or [None]
+        for rendering in renderings:
             tail = ["", "", "", "", ""]
             if rendering is not None:
                 approximate = rendering.located is not None and rendering.located.approximate

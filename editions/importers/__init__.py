@@ -61,7 +61,7 @@ def read_text(
     """The record's text and the warnings about how it was read: bytes decoded, or a Word
     file (DOCX) read as Markdown-like text (``word.docx_text``). ``RecordError`` when it
     cannot be read."""
-    if is_docx(data) or looks_like_docx(data, filename):
+    if isinstance(data, bytes) and (is_docx(data) or looks_like_docx(data, filename)):
         data = docx_text(data, max_bytes=max_bytes)
     return decode(data, filename, max_bytes=max_bytes)
 

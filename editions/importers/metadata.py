@@ -159,7 +159,7 @@ def guess_language(text: str) -> str:
     """ "fr" or "en" by counting common words; "" when the text is too short to tell."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     counts = {code: sum(w in stops for w in words) for code, stops in _STOP_WORDS.items()}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     others = max(v for k, v in counts.items() if k != best)
     # A few hits and a clear margin: a title in one language quoting the other stays unknown.
     if counts[best] >= 3 and counts[best] >= 2 * others:

@@ -302,7 +302,7 @@ def _create_segments(record: ParsedRecord, witness: Witness) -> None:
         segments.append(
             Segment(
                 witness=witness,
-                sid=f"{SID_PREFIX[parsed.kind]}{serial}",
+                sid=f"{SID_PREFIX[SegmentKind(parsed.kind)]}{serial}",
                 kind=parsed.kind,
                 position=position,
                 label=parsed.label,

@@ -10,6 +10,7 @@ footnote called where it stood); segments without ids get new ones.
 
 import re
 from datetime import date, datetime, time
+from typing import Any
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -108,7 +109,7 @@ def _document(header) -> dict:
 
 
 def _correspondence(profile) -> dict:
-    values = {}
+    values: dict[str, Any] = {}
     sent = profile.find("t:correspDesc/t:correspAction[@type='sent']", NS)
     if sent is not None:
         values["author"] = first_text(sent, "t:persName")
@@ -148,7 +149,7 @@ def _sources(header) -> dict[str, dict]:
     sources = {}
     for entry in header.iterfind("t:fileDesc/t:sourceDesc/t:listWit/t:witness", NS):
         bibl = entry.find("t:bibl", NS)
-        values = {"label": first_text(entry, "t:label")}
+        values: dict[str, Any] = {"label": first_text(entry, "t:label")}
         if bibl is not None:
             values |= {
                 "title_as_published": first_text(bibl, "t:title"),
@@ -319,9 +320,9 @@ class _SegmentReader:
         serial = self.witness.next_serial()
         for segment in self.witness.segments:
             if not segment.sid:
-                while f"{SID_PREFIX[segment.kind]}{serial}" in taken:
+                while f"{SID_PREFIX[SegmentKind(segment.kind)]}{serial}" in taken:
                     serial += 1
-                segment.sid = f"{SID_PREFIX[segment.kind]}{serial}"
+                segment.sid = f"{SID_PREFIX[SegmentKind(segment.kind)]}{serial}"
                 taken.add(segment.sid)
                 serial += 1
 
@@ -386,7 +387,7 @@ def _annotations(root, parsed: ExchangeDocument, ids: _Ids) -> None:
 
 
 def _annotation(element, ids: _Ids) -> ExchangeAnnotation:
-    quotes = {}
+    quotes: dict[str, list[str]] = {}
     for note in element.iterfind("t:note[@type='quote']", NS):
         quotes.setdefault(note.get("target", ""), []).append(text_of(note))
     targets = [_target(p, ids, quotes) for p in element.get("target", "").split()]

@@ -132,7 +132,7 @@ class _Memory:
         named = {k for k in self.witnesses if self.header_props.get(f"x-role:{k}")}
         if named:
             return
-        source = max(self.source_votes, key=self.source_votes.get, default=None)
+        source = max(self.source_votes, key=self.source_votes.__getitem__, default=None)
         for key, witness in self.witnesses.items():
             original = key == (source or next(iter(self.witnesses)))
             witness.values["role"] = WitnessRole.ORIGINAL if original else WitnessRole.TRANSLATION
