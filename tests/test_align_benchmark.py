@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from editions.alignment import benchmark
+from benchmarks import gold_sets as benchmark
+from benchmarks.management.commands import align_benchmark
 
 KEYS = {
     "f1_strict",
@@ -26,7 +27,7 @@ KEYS = {
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("align_benchmark", *args, stdout=out)
+    call_command(align_benchmark.Command(), *args, stdout=out)
     return out.getvalue()
 
 

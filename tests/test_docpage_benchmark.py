@@ -4,13 +4,14 @@ import io
 
 from django.core.management import call_command
 
+from benchmarks.management.commands import docpage_benchmark
 from editions.models import Document, Edition
 
 
 def test_the_benchmark_measures_each_page_and_rolls_its_book_back(db, tmp_path):
     out = io.StringIO()
     call_command(
-        "docpage_benchmark", rows=60, annotations=20, runs=1, cold_runs=1, shared=tmp_path,
+        docpage_benchmark.Command(), rows=60, annotations=20, runs=1, cold_runs=1, shared=tmp_path,
         stdout=out,
     )  # fmt: skip
     report = out.getvalue()

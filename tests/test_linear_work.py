@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.test import Client
 from lxml import etree
 
+from benchmarks.management.commands.compare_benchmark import _build, _texts
 from editions.importers.tmx import parse_tmx
-from editions.management.commands.compare_benchmark import _build, _texts
 
 from .steps import count_steps, growth
 

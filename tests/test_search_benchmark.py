@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from editions.management.commands.search_benchmark import (
+from benchmarks.management.commands import search_benchmark
+from benchmarks.management.commands.search_benchmark import (
     load_texts,
     marked,
     percentile,
@@ -32,7 +33,7 @@ def test_the_gold_texts_become_aligned_paragraph_pairs(shared_dir):
 def test_the_benchmark_generates_measures_and_deletes_its_collection(shared_dir, db):
     out = io.StringIO()
     call_command(
-        "search_benchmark", documents=4, paragraphs=5, runs=1, shared=shared_dir, stdout=out
+        search_benchmark.Command(), documents=4, paragraphs=5, runs=1, shared=shared_dir, stdout=out
     )
     report = out.getvalue()
     assert "Generated 4 documents, 60 segments, 40 alignment rows" in report

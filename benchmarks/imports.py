@@ -1,6 +1,6 @@
 """Import timing and memory for whole books (docs/BENCHMARKS.md), on the configured database:
 
-    DATABASE_URL=... .venv/bin/python -m editions.importers.benchmark FILE [FILE ...]
+    DATABASE_URL=... .venv/bin/python -m benchmarks.imports FILE [FILE ...]
 
 The files are imported, in order, into one document of a scratch edition (the first as the
 French original), inside one transaction that is rolled back at the end: nothing is kept.
@@ -9,7 +9,7 @@ segments, footnote links), then the peak of memory Python allocates for the same
 made again (tracemalloc, which would slow the timed run), beside the process's peak
 resident size. Last, the browser's import preview of the first file, timed three times.
 
-    .venv/bin/python -m editions.importers.benchmark --align SOURCE TARGET
+    .venv/bin/python -m benchmarks.imports --align SOURCE TARGET
 
 aligns two books' paragraphs with and without their chapter headings as anchors.
 """

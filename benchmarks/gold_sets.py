@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aligner import Settings, align
-from .scoring import GoldBead, read_beads, score
+from editions.alignment.aligner import Settings, align
+from editions.alignment.scoring import GoldBead, read_beads, score
 
 __all__ = [
     "Document",

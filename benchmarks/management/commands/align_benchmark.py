@@ -1,11 +1,14 @@
-"""Score the aligner on gold sets: ``manage.py align_benchmark DIR [DIR ...]``."""
+"""Score the aligner on gold sets.
+
+manage.py align_benchmark --settings benchmarks.settings DIR [DIR ...]
+"""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from editions.alignment.benchmark import (
+from benchmarks.gold_sets import (
     Result,
     combined,
     load_documents,

@@ -130,7 +130,7 @@ def _texts(rows: int) -> tuple[list[str], list[str], str]:
     if len(pairs) >= rows:
         pairs = pairs[:rows]
         return [f for f, _e in pairs], [e for _f, e in pairs], str(GOLD)
-    rng = random.Random(SEED)  # noqa: S311 - reproducible texts, not a secret
+    rng = random.Random(SEED)
     words = ["the", "of", "and", "a", "to", "in", "that", "was", "it", "with", "as", "for"]
     words += ["ambassador", "government", "soviet", "cuba", "missiles", "washington", "reply"]
     english = [
@@ -189,7 +189,7 @@ def _build(french: list[str], english: list[str]) -> tuple[dict[str, str], objec
     edition = Edition.objects.create(title="Benchmark", slug="compare-benchmark")
     Membership.objects.create(edition=edition, user=user, role=Role.READER)
     document = Document.objects.create(edition=edition, slug="two-translations", title="Benchmark")
-    rng = random.Random(SEED)  # noqa: S311 - reproducible texts, not a secret
+    rng = random.Random(SEED)
     vocabulary = " ".join(english).split()
     second = [_reworded(text, rng, vocabulary) for text in english]
     original = _witness(document, "fr", "fr", WitnessRole.ORIGINAL, french)
