@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 
 from editions.models import (
@@ -35,6 +36,16 @@ def need_or_skip(ok: bool, reason: str) -> None:
 def shared_dir() -> Path:
     need_or_skip(SHARED.is_dir(), f"../shared is absent ({SHARED}): the shared data is not here")
     return SHARED
+
+
+def doc_url(document, name: str, *args) -> str:
+    """The URL of the document's view ``name`` (``editions:name``), with any further arguments."""
+    return reverse(f"editions:{name}", args=[document.edition.slug, document.slug, *args])
+
+
+def edition_url(edition, name: str, *args) -> str:
+    """The URL of the edition's view ``name`` (``editions:name``), with any further arguments."""
+    return reverse(f"editions:{name}", args=[edition.slug, *args])
 
 
 def make_user(username: str):

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import translation
 
 from editions.alignment_store import create_alignment
 from editions.annotating import Span, add_reply, create_annotation, ensure_categories, set_status
@@ -39,13 +38,6 @@ class Annotated:
     english: Witness
     alignment: Alignment
     annotations: list[Annotation]  # the edition-wide ones, in creation order
-
-
-@pytest.fixture(autouse=True, name="in_english")
-def in_english_fixture():
-    """The labels these tests read are the English ones, whatever a test before left active."""
-    with translation.override("en"):
-        yield
 
 
 def _user(name: str):

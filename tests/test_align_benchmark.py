@@ -95,6 +95,7 @@ def test_not_a_directory(tmp_path: Path) -> None:
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_a_real_gold_folder(shared_dir: Path, tmp_path: Path) -> None:
     """A small Text+Berg document, copied so that the run stays short."""
     copy = tmp_path / "textberg-de-fr"
@@ -107,6 +108,7 @@ def test_a_real_gold_folder(shared_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.shared
+@pytest.mark.slow
 def test_paragraph_level_reads_par_files(shared_dir: Path, tmp_path: Path) -> None:
     source = shared_dir / "gold" / "transread-fr-en" / "vingt-mille-lieues-sous-les-mers"
     copy = tmp_path / "transread-fr-en" / "vingt-mille"

@@ -12,15 +12,13 @@ from editions import events
 from editions.annotating import Span, create_annotation, ensure_categories, reanchor_segment
 from editions.annotation_models import Annotation, Event
 
+from .conftest import doc_url
+
 
 @pytest.fixture
 def segment(document):
     ensure_categories(document.edition)
     return document.witnesses.get().segments.get(sid="p1")
-
-
-def _url(document, name, *args):
-    return reverse(f"editions:{name}", args=[document.edition.slug, document.slug, *args])
 
 
 def _post_annotation(client, segment, **fields):
@@ -32,7 +30,7 @@ def _post_annotation(client, segment, **fields):
         **fields,
     }
     document = segment.witness.document
-    return client.post(_url(document, "annotation_create"), data, headers={"HX-Request": "true"})
+    return client.post(doc_url(document, "annotation_create"), data, headers={"HX-Request": "true"})
 
 
 def _made_by(username, segment, **kwargs) -> Annotation:
@@ -114,7 +112,7 @@ def test_private_annotations_are_hidden_from_others(client_as, segment):
 )
 def test_authors_edit_their_own_and_owners_moderate(client_as, segment, user, allowed):
     annotation = _made_by("annotator", segment)
-    url = _url(segment.witness.document, "annotation_edit", annotation.pk)
+    url = doc_url(segment.witness.document, "annotation_edit", annotation.pk)
     client_as(user).post(url, {"body": "Changed", "version": 1})
     annotation.refresh_from_db()
     assert (annotation.body == "Changed") is allowed
@@ -122,7 +120,7 @@ def test_authors_edit_their_own_and_owners_moderate(client_as, segment, user, al
 
 def test_a_stale_edit_gets_409_and_both_versions(client_as, segment):
     annotation = _made_by("annotator", segment, body="Original")
-    url = _url(segment.witness.document, "annotation_edit", annotation.pk)
+    url = doc_url(segment.witness.document, "annotation_edit", annotation.pk)
     client_as("owner").post(url, {"body": "Theirs", "version": 1})
     response = client_as("annotator").post(url, {"body": "Mine", "version": 1})
     assert response.status_code == 409
@@ -133,7 +131,7 @@ def test_a_stale_edit_gets_409_and_both_versions(client_as, segment):
 
 def test_an_edit_the_database_cannot_store_keeps_what_was_typed(client_as, segment):
     annotation = _made_by("annotator", segment, body="Original")
-    url = _url(segment.witness.document, "annotation_edit", annotation.pk)
+    url = doc_url(segment.witness.document, "annotation_edit", annotation.pk)
     response = client_as("annotator").post(
         url, {"body": "Better\x00", "tags": "people, usa", "version": 1}
     )
@@ -148,25 +146,25 @@ def test_threads_take_replies_and_resolve_and_reopen(client_as, segment):
     annotation = _made_by("annotator", segment)
     document = segment.witness.document
     client = client_as("editor")
-    client.post(_url(document, "reply_create", annotation.pk), {"body": "Yes, @annotator."})
-    client.post(_url(document, "annotation_status", annotation.pk), {"status": "resolved"})
+    client.post(doc_url(document, "reply_create", annotation.pk), {"body": "Yes, @annotator."})
+    client.post(doc_url(document, "annotation_status", annotation.pk), {"status": "resolved"})
     annotation.refresh_from_db()
     assert annotation.status == "resolved"
     assert annotation.replies.get().mentions == ["annotator"]
-    client.post(_url(document, "annotation_status", annotation.pk), {"status": "open"})
+    client.post(doc_url(document, "annotation_status", annotation.pk), {"status": "open"})
     annotation.refresh_from_db()
     assert annotation.status == "open"
 
 
 def test_readers_cannot_reply(client_as, segment):
     annotation = _made_by("annotator", segment)
-    url = _url(segment.witness.document, "reply_create", annotation.pk)
+    url = doc_url(segment.witness.document, "reply_create", annotation.pk)
     assert client_as("reader").post(url, {"body": "Hi"}).status_code == 403
 
 
 def test_an_empty_reply_is_explained_in_the_thread(client_as, segment):
     annotation = _made_by("annotator", segment)
-    url = _url(segment.witness.document, "reply_create", annotation.pk)
+    url = doc_url(segment.witness.document, "reply_create", annotation.pk)
     response = client_as("editor").post(url, {"body": "   "}, headers={"HX-Request": "true"})
     assert response.status_code == 400  # swapped by htmx (see htmx-config in base.html)
     assert (
@@ -176,7 +174,7 @@ def test_an_empty_reply_is_explained_in_the_thread(client_as, segment):
 
 def test_delete_by_author_or_owner_only(client_as, segment):
     annotation = _made_by("annotator", segment)
-    url = _url(segment.witness.document, "annotation_delete", annotation.pk)
+    url = doc_url(segment.witness.document, "annotation_delete", annotation.pk)
     assert client_as("editor").post(url).status_code == 404
     assert client_as("owner").post(url).status_code == 302
     assert not Annotation.objects.exists()
@@ -189,7 +187,7 @@ def test_the_panel_filters_and_lists_orphans(client_as, segment):
     segment.save()
     lost.targets.update(selectors=[{"type": "TextQuoteSelector", "exact": "vanished words"}])
     reanchor_segment(segment)
-    panel = _url(segment.witness.document, "annotation_panel")
+    panel = doc_url(segment.witness.document, "annotation_panel")
     client = client_as("reader")
     page = client.get(panel, {"author": "annotator"}).text
     assert f'data-annotation="{kept.pk}"' in page and f'data-annotation="{lost.pk}"' not in page
@@ -200,7 +198,7 @@ def test_the_panel_filters_by_tag_and_keeps_every_author_and_tag_on_offer(client
     people = _made_by("annotator", segment, body="people", tags=["people", "Élysée"])
     places = _made_by("editor", segment, body="places", tags=["places"])
     private = _made_by("editor", segment, body="mine", tags=["secret-tag"], visibility="private")
-    panel = _url(segment.witness.document, "annotation_panel")
+    panel = doc_url(segment.witness.document, "annotation_panel")
     client = client_as("reader")
     page = client.get(panel, {"tag": "Élysée"}).text
     assert f'data-annotation="{people.pk}"' in page
@@ -222,7 +220,7 @@ def test_a_nul_character_is_refused_with_a_message_and_nothing_saved(client_as, 
     annotation = _made_by("annotator", segment)
     document = segment.witness.document
     reply = client_as("editor").post(
-        _url(document, "reply_create", annotation.pk),
+        doc_url(document, "reply_create", annotation.pk),
         {"body": "Yes\x00"},
         headers={"HX-Request": "true"},
     )
@@ -236,7 +234,7 @@ def test_an_orphan_is_reattached_by_selecting_new_text(client_as, segment):
     target = annotation.targets.get()
     target.start = target.end = None
     target.save()
-    url = _url(segment.witness.document, "target_reattach", target.pk)
+    url = doc_url(segment.witness.document, "target_reattach", target.pk)
     spans = json.dumps([{"segment": segment.pk, "start": 0, "end": 2}])
     response = client_as("annotator").post(url, {"spans": spans}, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -277,7 +275,7 @@ def test_under_wsgi_the_stream_answers_at_once_with_what_happened_since_the_last
     first = _made_by("annotator", segment)
     second = _made_by("annotator", segment)
     after = Event.objects.get(data__annotation=first.pk).pk
-    url = _url(segment.witness.document, "document_events")
+    url = doc_url(segment.witness.document, "document_events")
     response = client_as("reader").get(url, headers={"Last-Event-ID": str(after)})
     assert response["Content-Type"] == "text/event-stream"
     assert not response.streaming
@@ -290,14 +288,14 @@ def test_under_wsgi_the_stream_answers_at_once_with_what_happened_since_the_last
 def test_under_wsgi_a_quiet_answer_still_carries_the_id_to_resume_from(client_as, segment):
     _made_by("annotator", segment)
     last = Event.objects.order_by("-pk").first().pk
-    url = _url(segment.witness.document, "document_events")
+    url = doc_url(segment.witness.document, "document_events")
     text = client_as("reader").get(url).content.decode()
     assert f"id: {last}\n\n" in text
     assert "event: changed" not in text
 
 
 def test_the_event_stream_refuses_strangers(client_as, segment):
-    url = _url(segment.witness.document, "document_events")
+    url = doc_url(segment.witness.document, "document_events")
     assert client_as("outsider").get(url).status_code == 404
 
 

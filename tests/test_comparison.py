@@ -1,7 +1,6 @@
 """Comparing witnesses: pairing rows, word diffs per row, shared anchors, the variation map."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from editions import comparison
@@ -41,11 +40,6 @@ OTHER = [
     "Mr Rusk stressed the gravity of the situation on 22 October 1962.",
     "Elsewhere all was calm.",
 ]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def witness(document, slug, language, role, texts, **fields) -> Witness:

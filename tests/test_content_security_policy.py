@@ -118,6 +118,7 @@ def demo(db):
     return owner
 
 
+@pytest.mark.slow
 def test_every_page_and_fragment_of_the_demo_carries_the_policy_and_needs_no_inline_code(
     client, demo
 ):

@@ -75,6 +75,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_stopping_the_demo_with_sigterm_stops_its_worker_too(tmp_path):
     """As `kill`, a service manager or a container stop would: not only Ctrl+C."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}

@@ -319,6 +319,7 @@ def test_it_says_so_when_there_are_more_distinct_words_than_characters(monkeypat
         word_diff(" ".join(f"w{i}" for i in range(8)), " ".join(f"v{i}" for i in range(8)))
 
 
+@pytest.mark.slow
 def test_it_keeps_its_invariants_on_many_random_revisions():
     rng = random.Random(1962)
     vocabulary = TELEGRAM.split() + ["Посол", "ήρεμη", "平静", "𝔘SA", "😀", "Calm", "CUBAN"]

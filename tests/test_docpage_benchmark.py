@@ -2,10 +2,14 @@
 
 import io
 
+import pytest
 from django.core.management import call_command
 
 from benchmarks.management.commands import docpage_benchmark
 from editions.models import Document, Edition
+
+# Slow: a book-size document built and measured.
+pytestmark = pytest.mark.slow
 
 
 def test_the_benchmark_measures_each_page_and_rolls_its_book_back(db, tmp_path):

@@ -27,6 +27,7 @@ def book(edition):
     return synthetic_book(edition, rows=120)
 
 
+@pytest.mark.slow
 def test_the_first_screen_of_a_book_is_its_first_rows_and_under_150_kib(
     client_as, edition, shared_dir
 ):
@@ -112,6 +113,7 @@ def test_an_unaligned_witness_stands_in_the_same_synopsis_in_its_own_order(clien
     assert html.index('id="srow-1"') < html.index("Ein Absatz.") < html.index('id="srow-2"')
 
 
+@pytest.mark.slow
 def test_the_document_page_costs_the_same_queries_for_10_rows_or_2300(
     client_as, edition, django_assert_max_num_queries
 ):

@@ -19,7 +19,10 @@ from editions.exporters import export_document
 from editions.importers import parse_record, save_record
 from tests.office import convert
 
-from .export_fixtures import _user, annotated_fixture, in_english_fixture  # noqa: F401
+from .export_fixtures import _user, annotated_fixture  # noqa: F401
+
+# Slow: LibreOffice headless reads each file back: about 20 s a test.
+pytestmark = pytest.mark.slow
 
 BASE = "http://example.org/"
 SECOND_FRENCH = (

@@ -15,7 +15,7 @@ from editions.importers.base import RecordError
 from editions.importers.exchange import import_exchange, parse_exchange
 from editions.models import Document, Edition, Membership
 
-from .export_fixtures import annotated_fixture, in_english_fixture  # noqa: F401
+from .export_fixtures import annotated_fixture  # noqa: F401
 
 BASE = "http://example.org/"
 EXPORT_DATE = re.compile(rb'<date type="export" when="[^"]+">[^<]+</date>')

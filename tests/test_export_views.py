@@ -5,7 +5,6 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from editions.annotation_models import Annotation
@@ -13,54 +12,46 @@ from editions.export_models import ExportJob
 from editions.exporters import FORMATS
 from editions.models import Document
 
+from .conftest import doc_url, edition_url
 from .export_fixtures import (  # noqa: F401
     PRIVATE_NOTE,
     annotated_fixture,
-    in_english_fixture,
     run_worker_once,
 )
 from .test_exchange_import import BILLION_LAUGHS, _without_export_date
 
 
-def _doc_url(name: str, document: Document, *args) -> str:
-    return reverse(f"editions:{name}", args=[document.edition.slug, document.slug, *args])
-
-
-def _edition_url(name: str, edition, *args) -> str:
-    return reverse(f"editions:{name}", args=[edition.slug, *args])
-
-
 def test_the_document_and_edition_pages_link_to_their_export_pages(client_as, document):
     client = client_as("reader")
     page = client.get(document.get_absolute_url()).content.decode()
-    assert _doc_url("document_export", document) in page
+    assert doc_url(document, "document_export") in page
     page = client.get(document.edition.get_absolute_url()).content.decode()
-    assert _edition_url("edition_export", document.edition) in page
+    assert edition_url(document.edition, "edition_export") in page
 
 
 def test_the_document_export_page_offers_every_format_of_an_aligned_document(client_as, annotated):
     document = annotated.document
-    page = client_as("reader").get(_doc_url("document_export", document)).content.decode()
+    page = client_as("reader").get(doc_url(document, "document_export")).content.decode()
     for key in FORMATS:
-        assert _doc_url("document_export_file", document, key) in page
+        assert doc_url(document, "document_export_file", key) in page
 
 
 def test_a_one_text_document_is_offered_no_memory_and_told_why(client_as, document):
     client = client_as("reader")
-    page = client.get(_doc_url("document_export", document)).content.decode()
+    page = client.get(doc_url(document, "document_export")).content.decode()
     for key in ("tmx", "tmx-sentences"):
-        assert _doc_url("document_export_file", document, key) not in page
-        refused = client.get(_doc_url("document_export_file", document, key))
+        assert doc_url(document, "document_export_file", key) not in page
+        refused = client.get(doc_url(document, "document_export_file", key))
         assert refused.status_code == 409 and "no alignment" in refused.content.decode()
     assert "A translation memory pairs aligned texts" in page
-    assert _doc_url("document_export_file", document, "tei") in page
-    only_tmx = client.get(_doc_url("document_export_download", document), {"format": ["tmx"]})
+    assert doc_url(document, "document_export_file", "tei") in page
+    only_tmx = client.get(doc_url(document, "document_export_download"), {"format": ["tmx"]})
     assert only_tmx.status_code == 400 and "no alignment" in only_tmx.content.decode()
 
 
 @pytest.mark.parametrize("key", list(FORMATS))
 def test_every_format_downloads_with_its_type_and_name(client_as, annotated, key):
-    response = client_as("reader").get(_doc_url("document_export_file", annotated.document, key))
+    response = client_as("reader").get(doc_url(annotated.document, "document_export_file", key))
     assert response.status_code == 200
     assert response["Content-Type"] == FORMATS[key].media_type
     disposition = response["Content-Disposition"]
@@ -73,12 +64,12 @@ def test_a_private_note_stays_out_of_even_its_authors_exports(client_as, annotat
     assert Annotation.objects.get(body=PRIVATE_NOTE).author.username == "annotator"
     client = client_as("annotator")
     for key in ("jsonld", "csv", "tei"):
-        response = client.get(_doc_url("document_export_file", annotated.document, key))
+        response = client.get(doc_url(annotated.document, "document_export_file", key))
         assert PRIVATE_NOTE not in response.content.decode("utf-8-sig"), key
 
 
 def test_several_formats_download_as_one_zip(client_as, annotated):
-    url = _doc_url("document_export_download", annotated.document)
+    url = doc_url(annotated.document, "document_export_download")
     response = client_as("reader").get(url, {"format": ["tei", "csv"]})
     assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
@@ -89,10 +80,10 @@ def test_several_formats_download_as_one_zip(client_as, annotated):
 
 
 def test_exports_follow_the_edition_permissions(client_as, document):
-    url = _doc_url("document_export_file", document, "tei")
+    url = doc_url(document, "document_export_file", "tei")
     assert client_as("outsider").get(url).status_code == 404
     assert client_as("reader").get(
-        _doc_url("document_export_file", document, "odt")
+        doc_url(document, "document_export_file", "odt")
     ).status_code == (404)
     client_as(None).logout()
     assert client_as(None).get(url).status_code == 302  # to the sign-in page
@@ -101,7 +92,7 @@ def test_exports_follow_the_edition_permissions(client_as, document):
 def test_the_command_line_writes_what_the_browser_downloads(client_as, annotated, tmp_path):
     document = annotated.document
     for key in ("tei", "jsonld", "csv", "tmx", "tmx-sentences"):
-        downloaded = client_as("reader").get(_doc_url("document_export_file", document, key))
+        downloaded = client_as("reader").get(doc_url(document, "document_export_file", key))
         path = tmp_path / f"out-{key}"
         call_command(
             "export_edition",
@@ -145,7 +136,7 @@ def test_the_command_line_exports_a_whole_edition_as_a_zip(annotated, tmp_path):
 
 
 def _start(client, edition, formats=("tei", "csv")):
-    return client.post(_edition_url("edition_export_start", edition), {"format": list(formats)})
+    return client.post(edition_url(edition, "edition_export_start"), {"format": list(formats)})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -158,7 +149,7 @@ def test_a_whole_edition_export_is_queued_polled_run_by_the_worker_and_downloade
     job = ExportJob.objects.get()
     assert (job.status, job.total, job.formats) == ("queued", 2, ["tei", "csv"])
     assert DBTaskResult.objects.get(id=job.task_id).status == "READY"
-    poll = client.get(_edition_url("export_job", edition, job.pk), headers={"HX-Request": "true"})
+    poll = client.get(edition_url(edition, "export_job", job.pk), headers={"HX-Request": "true"})
     fragment = poll.content.decode()
     assert 'hx-trigger="every 1s"' in fragment and "<progress" in fragment
     assert "0 of 2 files" in fragment and "db_worker" in fragment
@@ -168,10 +159,10 @@ def test_a_whole_edition_export_is_queued_polled_run_by_the_worker_and_downloade
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == ("done", 2, 2)
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
-    poll = client.get(_edition_url("export_job", edition, job.pk), headers={"HX-Request": "true"})
+    poll = client.get(edition_url(edition, "export_job", job.pk), headers={"HX-Request": "true"})
     fragment = poll.content.decode()
     assert "hx-trigger" not in fragment  # finished: the polling stops
-    download = _edition_url("export_job_download", edition, job.pk)
+    download = edition_url(edition, "export_job_download", job.pk)
     assert download in fragment
     archive = zipfile.ZipFile(io.BytesIO(client.get(download).content))
     slug = annotated.document.slug
@@ -197,10 +188,10 @@ def test_a_failing_export_says_so_and_stops_polling(client_as, annotated, monkey
     assert (job.status, job.message) == ("failed", "the disk is full")
     assert DBTaskResult.objects.get(id=job.task_id).status == "FAILED"
     fragment = client.get(
-        _edition_url("export_job", edition, job.pk), headers={"HX-Request": "true"}
+        edition_url(edition, "export_job", job.pk), headers={"HX-Request": "true"}
     ).content.decode()
     assert "The export failed: the disk is full" in fragment and "hx-trigger" not in fragment
-    assert client.get(_edition_url("export_job_download", edition, job.pk)).status_code == 404
+    assert client.get(edition_url(edition, "export_job_download", job.pk)).status_code == 404
 
 
 def test_an_export_page_lists_only_ones_own_jobs(client_as, annotated):
@@ -208,9 +199,9 @@ def test_an_export_page_lists_only_ones_own_jobs(client_as, annotated):
     _start(client_as("editor"), edition)
     job = ExportJob.objects.get()
     client = client_as("reader")
-    page = client.get(_edition_url("edition_export", edition)).content.decode()
+    page = client.get(edition_url(edition, "edition_export")).content.decode()
     assert f'id="job-{job.pk}"' not in page
-    poll = client.get(_edition_url("export_job", edition, job.pk), headers={"HX-Request": "true"})
+    poll = client.get(edition_url(edition, "export_job", job.pk), headers={"HX-Request": "true"})
     assert poll.status_code == 404
 
 
@@ -224,10 +215,10 @@ def test_starting_an_export_needs_a_format(client_as, document):
 
 
 def test_an_editor_imports_an_exported_tei_file_as_a_new_document(client_as, annotated):
-    tei = client_as("reader").get(_doc_url("document_export_file", annotated.document, "tei"))
+    tei = client_as("reader").get(doc_url(annotated.document, "document_export_file", "tei"))
     upload = io.BytesIO(tei.content)
     upload.name = "letter.tei.xml"
-    url = _edition_url("exchange_import", annotated.document.edition)
+    url = edition_url(annotated.document.edition, "exchange_import")
     assert client_as("reader").post(url, {"file": upload}).status_code == 403
     upload.seek(0)
     response = client_as("editor").post(url, {"file": upload}, follow=True)
@@ -239,7 +230,7 @@ def test_an_editor_imports_an_exported_tei_file_as_a_new_document(client_as, ann
 def test_a_hostile_upload_is_refused_with_its_reason_and_nothing_saved(client_as, edition):
     upload = io.BytesIO(BILLION_LAUGHS)
     upload.name = "bomb.tei.xml"
-    response = client_as("editor").post(_edition_url("exchange_import", edition), {"file": upload})
+    response = client_as("editor").post(edition_url(edition, "exchange_import"), {"file": upload})
     assert response.status_code == 400
     assert "billion laughs" in response.content.decode() and "Nothing was saved." in (
         response.content.decode()
@@ -251,6 +242,7 @@ def test_a_hostile_upload_is_refused_with_its_reason_and_nothing_saved(client_as
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_the_demo_starts_the_worker_and_stops_it_when_the_server_stops(monkeypatch):
     from editions.management.commands import demo
 
@@ -321,7 +313,7 @@ def test_a_job_whose_task_died_unreported_is_shown_as_failed(client_as, document
     ExportJob.objects.filter(pk=job.pk).update(task_id=result.id)
     DBTaskResult.objects.filter(id=result.id).update(status="FAILED")
     fragment = client_as("reader").get(
-        _edition_url("export_job", document.edition, job.pk), headers={"HX-Request": "true"}
+        edition_url(document.edition, "export_job", job.pk), headers={"HX-Request": "true"}
     )
     assert "The export failed: The worker could not run the export." in fragment.content.decode()
     job.refresh_from_db()

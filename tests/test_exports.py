@@ -30,7 +30,6 @@ from .export_fixtures import (  # noqa: F401
     PRIVATE_NOTE,
     _user,
     annotated_fixture,
-    in_english_fixture,
     jing,
 )
 
@@ -44,6 +43,7 @@ def _tei(annotated):
     return data, etree.fromstring(data)
 
 
+@pytest.mark.slow
 def test_the_tei_passes_tei_all_with_jing(annotated, shared_dir, tmp_path):
     path = tmp_path / "document.tei.xml"
     path.write_bytes(_tei(annotated)[0])
@@ -189,6 +189,7 @@ def test_a_sentence_memory_imports_back_as_texts_of_one_sentence_a_segment(docum
     assert texts[1][2] == "Everywhere else, the situation was calm."
 
 
+@pytest.mark.slow
 def test_the_json_ld_collection_passes_the_w3c_tests_and_matches_the_protocol(
     annotated, shared_dir, tmp_path, client_as
 ):
@@ -344,6 +345,7 @@ def test_unaligned_and_empty_documents_export_too(document, key):
     assert export_document(empty, key, BASE).data
 
 
+@pytest.mark.slow
 def test_the_tei_of_an_unaligned_unannotated_document_is_valid_too(document, shared_dir, tmp_path):
     path = tmp_path / "plain.tei.xml"
     path.write_bytes(export_document(document, "tei", BASE).data)

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from editions.annotating import Span, create_annotation, ensure_categories
 from editions.models import Witness, WitnessRole
 
+from .conftest import doc_url
+
 EXAMPLES = 8
 fuzz = settings(
     max_examples=EXAMPLES,
@@ -143,10 +145,6 @@ def fresh_clients():
     _CLIENTS.clear()
 
 
-def doc_url(document, name, *args):
-    return reverse(f"editions:{name}", args=[document.edition.slug, document.slug, *args])
-
-
 def post_refused(client, url, data, **extra):
     before = snapshot()
     with override_settings(**SMALL):
@@ -173,6 +171,7 @@ def annotation_form(segment, **fields):
         HOSTILE_TAGS.map(lambda v: {"tags": v}),
     )
 )
+@pytest.mark.slow
 def test_the_annotation_form_refuses_hostile_values(place, fields):
     document, _witness, segment, _annotation = place
     url = doc_url(document, "annotation_create")
@@ -350,6 +349,7 @@ HOSTILE_PARAMETER = st.one_of(with_nul(), HOSTILE_ID, longer_than(300), st.text(
         max_size=4,
     ),
 )
+@pytest.mark.slow
 def test_pages_read_with_hostile_parameters_never_fail(place, page, parameters):
     document, witness, _segment, _annotation = place
     url = {

@@ -16,7 +16,10 @@ from pyld import jsonld
 
 from editions.exporters import export_document
 
-from .export_fixtures import PRIVATE_NOTE, annotated_fixture, in_english_fixture  # noqa: F401
+from .export_fixtures import PRIVATE_NOTE, annotated_fixture  # noqa: F401
+
+# Slow: the W3C test schemas over every item.
+pytestmark = pytest.mark.slow
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 OA = "http://www.w3.org/ns/oa#"

@@ -6,13 +6,6 @@ from django.core.cache import cache
 from editions import docpage
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def counting(value):
     calls = []
 

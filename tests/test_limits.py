@@ -13,6 +13,8 @@ from editions.annotation_models import Annotation
 from editions.importers.base import RecordError
 from editions.importers.tmx import parse_tmx
 
+from .conftest import doc_url
+
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 NESTED = "[" * 100_000
 
@@ -21,10 +23,6 @@ NESTED = "[" * 100_000
 def segment(document):
     ensure_categories(document.edition)
     return document.witnesses.get().segments.get(sid="p1")
-
-
-def doc_url(document, name, *args):
-    return reverse(f"editions:{name}", args=[document.edition.slug, document.slug, *args])
 
 
 def container(segment) -> str:

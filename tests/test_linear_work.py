@@ -11,6 +11,9 @@ from editions.importers.tmx import parse_tmx
 
 from .steps import count_steps, growth
 
+# Slow: documents of growing size, counted step by step: about two minutes.
+pytestmark = pytest.mark.slow
+
 # Twice the size may cost a little more than twice the steps (a log factor, caches warming
 # up); a quadratic step costs four times: the bound tells one from the other.
 LINEAR = 1.35

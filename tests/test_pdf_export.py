@@ -14,7 +14,10 @@ from editions.exporters import export_document
 from editions.importers import parse_record, save_record
 from editions.models import Document
 
-from .export_fixtures import _user, annotated_fixture, in_english_fixture  # noqa: F401
+from .export_fixtures import _user, annotated_fixture  # noqa: F401
+
+# Slow: WeasyPrint lays out each PDF: over ten seconds a test.
+pytestmark = pytest.mark.slow
 
 BASE = "http://example.org/"
 

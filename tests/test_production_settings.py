@@ -41,6 +41,7 @@ def a_secret_key() -> str:
     return secrets.token_urlsafe(50)
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_in_production_with_a_secret_key():
     result = manage(
         "check", "--deploy", "--fail-level", "WARNING", PRODUCTION="1", SECRET_KEY=a_secret_key()

@@ -30,6 +30,7 @@ def test_the_gold_texts_become_aligned_paragraph_pairs(shared_dir):
     assert re.sub("[\u200b-\u200d\u2060]", "", one) == " ".join(french)
 
 
+@pytest.mark.slow
 def test_the_benchmark_generates_measures_and_deletes_its_collection(shared_dir, db):
     out = io.StringIO()
     call_command(

@@ -48,6 +48,7 @@ def test_with_redis_url_the_processes_share_djangos_redis_cache():
     assert _cache_setting(REDIS_URL=REDIS_URL) == "django.core.cache.backends.redis.RedisCache"
 
 
+@pytest.mark.slow
 def test_what_one_process_caches_in_redis_another_process_reads():
     need_or_skip(_redis_reachable(), "no Redis at 127.0.0.1:6379 (apt-get install redis-server)")
     prefix = f"test-{uuid.uuid4().hex}"

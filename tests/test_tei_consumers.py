@@ -27,7 +27,10 @@ from editions.importers.exchange import import_exchange
 from editions.models import Edition, Membership
 from tests.conftest import need_or_skip
 
-from .export_fixtures import in_english_fixture, jing  # noqa: F401
+from .export_fixtures import jing  # noqa: F401
+
+# Slow: the TEI Consortium's stylesheets (Saxon) and jing: tens of seconds.
+pytestmark = pytest.mark.slow
 
 BASE = "http://example.org/"
 SAXON = Path("/usr/share/java/Saxon-HE.jar")

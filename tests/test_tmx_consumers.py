@@ -15,8 +15,6 @@ from editions.exporters import export_document
 from editions.importers import parse_record, save_record
 from editions.importers.exchange import parse_exchange
 
-from .export_fixtures import in_english_fixture  # noqa: F401
-
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # A translator's catalogue of the French original: msgid French, msgstr English.
 CATALOGUE = """msgid ""

@@ -8,13 +8,13 @@ import zipfile
 
 import docx
 import pytest
-from django.urls import reverse
 
 from editions.importers import RecordError, parse_record
 from editions.importers.word import docx_text
 from editions.models import Document
 
-from .test_import_views import _import_url, _upload
+from .conftest import edition_url
+from .test_import_views import _upload
 
 NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -188,13 +188,14 @@ def test_an_editor_uploads_a_word_file_previews_it_and_saves_it(client_as, editi
     data = word_file(body, SEPARATORS + note(1, " Dean Rusk."), FRENCH_WORD_STYLES)
     client = client_as("editor")
     preview = client.post(
-        _import_url(edition), {"file": _upload("alphand.docx", data), "preview": "1"}
+        edition_url(edition, "import_record"),
+        {"file": _upload("alphand.docx", data), "preview": "1"},
     )
     assert preview.status_code == 200
     assert "M. Rusk" in preview.text and "Dean Rusk." in preview.text
     assert Document.objects.count() == 0
     saved = client.post(
-        reverse("editions:import_record", args=[edition.slug]),
+        edition_url(edition, "import_record"),
         {"text": docx_text(data), "filename": "alphand.docx", "language": "fr", "save": "1"},
     )
     assert saved.status_code == 302

@@ -20,6 +20,9 @@ from editions.models import Document, Segment, Witness, WitnessRole
 
 from .conftest import REPO_ROOT
 
+# Slow: workers started and killed in processes of their own.
+pytestmark = pytest.mark.slow
+
 DOCUMENTS = 16
 WAIT = 120  # seconds the tests wait for the worker at most (a shared, loaded machine)
 # A beat every 0.5 s; a job whose worker has not beaten for 6 s is lost (a loaded machine can

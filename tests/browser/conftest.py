@@ -4,11 +4,13 @@ import io
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 
 from tests.conftest import need_or_skip
+from tests.live import serve_asgi
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -131,36 +133,5 @@ def asgi_server(transactional_db):
     Django's live server speaks WSGI, which cannot stream server-sent events; this one can.
     It uses the test database like the live server does.
     """
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
-    from workbench.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        application,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-
-    class Served:
-        url = f"http://127.0.0.1:{port}"
-
-    yield Served()
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_asgi() as url:
+        yield SimpleNamespace(url=url)
