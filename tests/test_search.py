@@ -105,6 +105,23 @@ def test_accents_do_not_matter(french, document):
     assert (search.DOCUMENT, document.pk) in found("Herve Alphand")
 
 
+def test_the_oe_and_ae_ligatures_match_their_opened_spellings_both_ways(document):
+    # French prints cœur and sœur with the ligature; keyboards type coeur: either finds both.
+    french = add_witness(
+        document,
+        "fr",
+        "fr",
+        ["Il avait le cœur serré.", "Sa soeur et son ex-æquo.", "Le cœur de la sœur."],
+        role=WitnessRole.ORIGINAL,
+    )
+    for typed in ("cœur", "coeur", "CŒUR"):
+        assert found(typed) == {segment_key(french, "p1"), segment_key(french, "p3")}, typed
+    assert found("sœur") == {segment_key(french, "p2"), segment_key(french, "p3")}
+    assert found('"cœur de la soeur"') == {segment_key(french, "p3")}
+    assert found("coeur -sœur") == {segment_key(french, "p1")}
+    assert segment_key(french, "p2") in found("aequo")
+
+
 def test_a_word_not_in_the_text_finds_nothing(french, english):
     assert found("quarantaine") == set()
     assert found("") == set()

@@ -105,8 +105,8 @@ def fts5_fold(word: str) -> str:
 
     Not ``text.fold``: FTS5's ``unicode61 remove_diacritics 2`` keeps *ß*, *ø* and the
     ligatures in the words it indexes, so a query word must not open *ß* or *ø*. (It keeps
-    *œ* too, which this opens: *cœur* is not found on SQLite; PostgreSQL's ``unaccent`` opens
-    it.)
+    *œ* and *æ* too, which this opens: the SQLite back-end asks for both spellings, see
+    ``sqlite._fts_phrase``; PostgreSQL's ``unaccent`` opens them in the index.)
     """
     return strip_accents(word.replace("œ", "oe").replace("æ", "ae")).lower()
 

@@ -22,15 +22,29 @@ LANG = {
 LANG["simple"] = f"NOT {LANG['en']} AND NOT {LANG['fr']}"
 
 
-def _fts_phrase(words: Sequence[str], prefix: bool) -> str:
-    tokens = [t for word in words for t in WORD.findall(fts5_fold(word))]
+def _with_ligatures(token: str) -> str:
+    """*coeur* as French prints it, *cœur*: FTS5 indexes the ligature as a letter of its own."""
+    return token.replace("oe", "œ").replace("ae", "æ")
+
+
+def _fts_spelling(tokens: Sequence[str], prefix: bool, ligatures: bool = False) -> str:
+    spell = _with_ligatures if ligatures else str
     if prefix:
         stems = [french_prefix(t) for t in tokens]
         return " + ".join(
-            f'"{stem}"*' if len(stem) >= MIN_PREFIX else f'"{token}"'
+            f'"{spell(stem)}"*' if len(stem) >= MIN_PREFIX else f'"{spell(token)}"'
             for stem, token in zip(stems, tokens, strict=True)
         )
-    return '"' + " ".join(tokens) + '"'
+    return '"' + " ".join(spell(t) for t in tokens) + '"'
+
+
+def _fts_phrase(words: Sequence[str], prefix: bool) -> str:
+    """The phrase as FTS5 reads it, opened (*coeur*) or with the ligatures (*cœur*), since the
+    index keeps whichever the text printed: two spellings at most, not one per word."""
+    tokens = [t for word in words for t in WORD.findall(fts5_fold(word))]
+    opened = _fts_spelling(tokens, prefix)
+    ligatured = _fts_spelling(tokens, prefix, ligatures=True)
+    return opened if ligatured == opened else f"({opened} OR {ligatured})"
 
 
 def fts5_query(clauses: Sequence[Clause], prefix: bool = False) -> str:
