@@ -206,6 +206,10 @@ def main() -> None:
         raise SystemExit("Run it on PostgreSQL, as deployed: set DATABASE_URL=postgres://...")
     if not options.skip_build:
         call_command("load_book")
+    # The planner's statistics, as autovacuum keeps them on a deployed server (a server run
+    # with autovacuum off, or a book loaded a moment ago, has none: the plans are guesses).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     results = pages()
     ids = sessions(options.users)
     for page in results:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from . import limits
+from . import inbox_cache, limits
 from .anchoring import anchor, build_selectors
 from .annotation_models import (
     DEFAULT_CATEGORIES,
@@ -270,10 +270,11 @@ def notify_mentions(annotation: Annotation, actor, names: list[str], reply=None)
     )
     if actor is not None:
         recipients = recipients.exclude(pk=actor.pk)
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         Notification(recipient=user, actor=actor, annotation=annotation, reply=reply)
         for user in recipients.distinct()
     )
+    inbox_cache.forget(n.recipient_id for n in created)  # bulk_create sends no signal
 
 
 def reanchor_segment(segment: Segment) -> tuple[int, int]:

@@ -64,6 +64,8 @@ class Layout:
     headings: list[tuple[int, str]]  # (row number, heading text) of the pivot's headings
     variation_language: str = ""
     most_divergent: list[tuple[int, float]] = field(default_factory=list)
+    # Its cache key: changes with anything it is made of (the pages' cached parts key on it).
+    key: str = ""
 
     @property
     def witnesses(self) -> list[int]:
@@ -95,6 +97,8 @@ def document_layout(document: Document, witnesses: list[Witness]) -> Layout:
     layout = _RECENT.get(key) or built_once(
         key, lambda: _with_variation(document, _rows_layout(document, wanted))
     )
+    if layout.key != key:
+        layout = replace(layout, key=key)
     _RECENT[key] = layout
     _RECENT.move_to_end(key)
     while len(_RECENT) > RECENT_LAYOUTS:

@@ -6,7 +6,7 @@ lacks the role gets 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -15,13 +15,19 @@ from .models import ROLE_RANK, Edition, Membership, Role
 
 def role_in(user, edition: Edition) -> Role | None:
     """The user's effective role: their membership, reader on a public edition, or none."""
+    if not user.is_authenticated or user.is_superuser:
+        return _effective_role(user, edition, None)
+    membership = Membership.objects.filter(edition=edition, user=user).only("role").first()
+    return _effective_role(user, edition, membership and membership.role)
+
+
+def _effective_role(user, edition: Edition, member_role: str | None) -> Role | None:
     if not user.is_authenticated:
         return None
     if user.is_superuser:
         return Role.OWNER
-    membership = Membership.objects.filter(edition=edition, user=user).only("role").first()
-    if membership is not None:
-        return Role(membership.role)
+    if member_role is not None:
+        return Role(member_role)
     return Role.READER if edition.is_public else None
 
 
@@ -36,8 +42,14 @@ def readable_editions(user) -> QuerySet[Edition]:
 
 
 def edition_for(request: HttpRequest, slug: str, needs: Role = Role.READER) -> tuple[Edition, Role]:
-    edition = get_object_or_404(Edition, slug=slug)
-    role = role_in(request.user, edition)
+    # The edition and the user's membership in one query (every page asks for both).
+    user = request.user
+    editions = Edition.objects.all()
+    if user.is_authenticated:
+        membership = Membership.objects.filter(edition=OuterRef("pk"), user=user)
+        editions = editions.annotate(member_role=Subquery(membership.values("role")[:1]))
+    edition = get_object_or_404(editions, slug=slug)
+    role = _effective_role(user, edition, getattr(edition, "member_role", None))
     if role is None:
         raise Http404("No such edition.")
     if not has_role(role, needs):

@@ -27,6 +27,7 @@ from ..comparison import (
     pair_rows,
 )
 from ..docpage import text_signature
+from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Segment, Witness, WitnessRole
 from ..permissions import Abilities, edition_for
 from ..templatetags.comparison_tags import segment_base_url
@@ -52,32 +53,60 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     )
     mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "side"
     changed_only = _flag(request.GET, "changed", False)
-    context = {
-        "edition": edition,
-        "document": document,
-        "witnesses": witnesses,
-        "a": a,
-        "b": b,
-        "mode": mode,
-        "options": options,
-        "changed_only": changed_only,
-        "links": _links(a, b, mode, options, changed_only),
-        "segment_urls": _segment_urls(edition, document, a, b),
-        "can": Abilities(role),
-        **_summary(document, a, b, options),
-    }
-    context.update(_window(request, context, options, changed_only))
-    if request.htmx and request.GET.get("fragment") == "rows":
-        return render(request, "editions/compare.html#rows", context)
-    template = "editions/compare.html#diff" if request.htmx else "editions/compare.html"
-    return render(request, template, context)
+    can = Abilities(role)
+    compared = a is not None and b is not None and a.pk != b.pk
+    # The figures are formatted in the reader's language: part of the key.
+    signature = text_signature(document, get_language()) if compared else ""
+    part = _part(request)
+
+    def render_part() -> str:
+        context = {
+            "edition": edition,
+            "document": document,
+            "witnesses": witnesses,
+            "a": a,
+            "b": b,
+            "mode": mode,
+            "options": options,
+            "changed_only": changed_only,
+            "links": _links(a, b, mode, options, changed_only),
+            "segment_urls": _segment_urls(edition, document, a, b),
+            "can": can,
+            **_summary(a, b, options, signature),
+        }
+        context.update(_window(request, context, options, changed_only))
+        return render_shared(f"editions/compare.html#{part}", context)
+
+    # Everything the page shows comes from the texts' state, the witnesses, the query string
+    # and the reader's abilities: rendered once for all readers alike (no CSRF form in it).
+    parts = (
+        part,
+        signature,
+        edition.slug,
+        model_state(document),
+        [model_state(w) for w in witnesses],
+        vars(can),
+        sorted(request.GET.lists()),
+    )
+    html = cached_fragment(request, "compare", parts, render_part)
+    if request.htmx:
+        return HttpResponse(html)
+    context = {"edition": edition, "document": document, "body": html}
+    return render(request, "editions/compare.html", context)
+
+
+def _part(request: HttpRequest) -> str:
+    """What the request asks for: the whole page, the ``#diff`` section, or more ``#rows``."""
+    if not request.htmx:
+        return "page"
+    return "rows" if request.GET.get("fragment") == "rows" else "diff"
 
 
 # Rows sent at once: the first screen, then a page more each time the reader reaches the end.
 PAGE_ROWS = 50
 
 
-def _summary(document, a: Witness | None, b: Witness | None, options: CompareOptions) -> dict:
+def _summary(a: Witness | None, b: Witness | None, options: CompareOptions, signature: str) -> dict:
     """The whole comparison's figures and its rows as segment pks, cached by the texts' state.
 
     Only the rows sent are diffed or marked per request (``_window``); the summary, which needs
@@ -85,8 +114,6 @@ def _summary(document, a: Witness | None, b: Witness | None, options: CompareOpt
     """
     if a is None or b is None or a.pk == b.pk:
         return _comparison(a, b, options, False)
-    # The figures are formatted in the reader's language: part of the key.
-    signature = text_signature(document, get_language())
     key = f"comparison:{a.pk}:{b.pk}:{options.key}:{signature}"
     summary = cache.get(key)
     if summary is None:

@@ -20,6 +20,7 @@ from ..docpage import (
     window_start,
 )
 from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
+from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Document, Role, Segment, Witness
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
@@ -109,15 +110,43 @@ def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespo
         ensure_categories(context["edition"])
     context.update(
         window=render_window(context, layout, start, end),
-        alignments=list(context["document"].alignments.select_related("source", "target")),
         categories=context["edition"].categories.all(),
-        bands=variation_bands(layout),
-        align_pair=_pair_to_align(context["witnesses"], layout),
         shown_pks=[w.pk for w in context["shown"]],
     )
     # Live readers re-read the rows they have loaded and their highlights when something changes.
-    template = "editions/document_detail.html" + ("#document-body" if partial else "")
-    return render(request, template, context)
+    if partial:
+        return render(request, "editions/document_detail.html#document-body", context)
+    context["head"] = _head(request, context)
+    return render(request, "editions/document_detail.html", context)
+
+
+def _head(request: HttpRequest, context: dict) -> str:
+    """The toolbar, navigator and notices: rendered once per everything they show.
+
+    That is the layout (its key changes with the texts and alignments), the document's and
+    the witnesses' fields, the reader's abilities and language, the witnesses chosen and the
+    page's path; all loaded already, so a warm head costs one cache lookup and no query.
+    """
+    document, layout, witnesses = context["document"], context["layout"], context["witnesses"]
+    parts = (
+        layout.key,
+        context["edition"].slug,
+        model_state(document),
+        [(model_state(w), w.revision_of and model_state(w.revision_of)) for w in witnesses],
+        vars(context["can"]),
+        context["chosen"],
+        request.path,
+    )
+
+    def render_head() -> str:
+        context.update(
+            alignments=list(document.alignments.select_related("source", "target")),
+            bands=variation_bands(layout),
+            align_pair=_pair_to_align(witnesses, layout),
+        )
+        return render_shared("editions/document_detail.html#document-head", context)
+
+    return cached_fragment(request, "dochead", parts, render_head)
 
 
 @require_GET
@@ -156,23 +185,55 @@ MAX_FOUND = 100
 def document_find(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The rows whose text holds a word or phrase, each a link that jumps there."""
     context = _page_context(request, slug, doc_slug)
-    query = request.GET.get("q", "").strip()[:200]
-    found = []
-    if query:
-        shown = {w.pk: w for w in context["shown"]}
-        hits = (
-            Segment.objects.filter(witness__in=list(shown), text__icontains=query)
-            .order_by("witness_id", "position")
-            .values_list("pk", "witness_id", "sid", "text")[: MAX_FOUND * 4]
+    context["query"] = request.GET.get("q", "").strip()[:200]
+    context["results"] = _found(request, context)
+    if request.htmx:
+        return HttpResponse(context["results"])
+    return render(request, "editions/document_find.html", context)
+
+
+def _found(request: HttpRequest, context: dict) -> str:
+    """The results' HTML, rendered once per query and state of the texts (the layout's key).
+
+    The witnesses searched (and their labels and languages, which the results show) are part
+    of the key: nothing else the results show depends on the reader.
+    """
+    query, layout = context["query"], context["layout"]
+    parts = (
+        layout.key,
+        query,
+        [(w.pk, w.slug, w.label, w.language) for w in context["shown"]],
+        context["wq"],
+        request.path,
+    )
+
+    def render_results() -> str:
+        found = _hits(context["shown"], query, layout.row_of) if query else []
+        context.update(
+            found=found[:MAX_FOUND],
+            more=len(found) > MAX_FOUND,
+            document_url=context["document"].get_absolute_url(),
         )
-        row_of = context["layout"].row_of
-        for pk, witness_pk, sid, text in hits:
-            if pk in row_of:
-                found.append(_hit(shown[witness_pk], sid, text, query, row_of[pk]))
-        found.sort(key=lambda hit: (hit["row"], hit["witness"].pk))
-    context.update(query=query, found=found[:MAX_FOUND], more=len(found) > MAX_FOUND)
-    template = "editions/document_find.html" + ("#results" if request.htmx else "")
-    return render(request, template, context)
+        return render_shared("editions/document_find.html#results", context)
+
+    return cached_fragment(request, "docfind", parts, render_results)
+
+
+def _hits(witnesses: list[Witness], query: str, row_of: dict[int, int]) -> list[dict]:
+    """Every segment of ``witnesses`` holding ``query``, in the order of the page's rows."""
+    shown = {w.pk: w for w in witnesses}
+    hits = (
+        Segment.objects.filter(witness__in=list(shown), text__icontains=query)
+        .order_by("witness_id", "position")
+        .values_list("pk", "witness_id", "sid", "text")[: MAX_FOUND * 4]
+    )
+    found = [
+        _hit(shown[witness_pk], sid, text, query, row_of[pk])
+        for pk, witness_pk, sid, text in hits
+        if pk in row_of
+    ]
+    found.sort(key=lambda hit: (hit["row"], hit["witness"].pk))
+    return found
 
 
 def _hit(witness: Witness, sid: str, text: str, query: str, row: int) -> dict:
