@@ -316,7 +316,10 @@ def render_window(context: dict, layout: Layout, start: int, end: int) -> Window
         pk for n in numbers for w in shown for pk in layout.rows[n - 1].cells.get(w.pk, [])
     ]
     marks = _marks(context["request"].user, context["document"], wanted_pks)
-    versions = dict(Segment.objects.filter(pk__in=wanted_pks).values_list("pk", "version"))
+    # No ordering: the model's joins the witness and the document to sort by them.
+    versions = dict(
+        Segment.objects.filter(pk__in=wanted_pks).order_by().values_list("pk", "version")
+    )
     keys = {n: _row_key(context, layout, n, versions, marks) for n in numbers}
     found = cache.get_many(list(keys.values()))
     missing = [n for n in numbers if keys[n] not in found]
@@ -341,6 +344,8 @@ def _marks(user, document: Document, segment_pks: list[int]) -> dict[int, list]:
             start__isnull=False,
         )
         .select_related("annotation__category")
+        # What a row shows of them (rendering.segment_html, _row_key): not the notes.
+        .only("segment", "start", "end", "annotation__category__color")
         .order_by("annotation_id", "pk")
     )
     marks: dict[int, list] = {}

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django_htmx.http import HttpResponseClientRedirect
 
-from ..models import Document, Edition
+from ..models import Document, Edition, Witness, WitnessRole
 
 
 def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
@@ -16,3 +16,21 @@ def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
 
 def document_or_404(edition: Edition, doc_slug: str) -> Document:
     return get_object_or_404(Document, edition=edition, slug=doc_slug)
+
+
+def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, list[Witness]]:
+    """The document and its witnesses, the original first, in one query (every page of a
+    document's text asks for both); a document without a witness yet costs a second one."""
+    witnesses = list(
+        Witness.objects.filter(document__edition=edition, document__slug=doc_slug)
+        .select_related("document", "revision_of")
+        .order_by("pk")
+    )
+    if not witnesses:
+        return document_or_404(edition, doc_slug), []
+    document = witnesses[0].document
+    for witness in witnesses:
+        witness.document = document  # one instance, as the document's own queries give
+    document.edition = edition  # known already: its URLs cost no query
+    witnesses.sort(key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk))
+    return document, witnesses

@@ -31,7 +31,7 @@ from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Segment, Witness, WitnessRole
 from ..permissions import Abilities, edition_for
 from ..templatetags.comparison_tags import segment_base_url
-from .common import document_or_404
+from .common import document_and_witnesses
 
 MODES = ("side", "inline")
 
@@ -40,11 +40,7 @@ MODES = ("side", "inline")
 @login_required
 def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
-    witnesses = sorted(
-        document.witnesses.select_related("revision_of"),
-        key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk),
-    )
+    document, witnesses = document_and_witnesses(edition, doc_slug)
     a, b = _chosen(request.GET, witnesses)
     options = CompareOptions(
         show_punctuation=_flag(request.GET, "punct", True),

@@ -14,7 +14,6 @@ from ..annotating import ensure_categories
 from ..docpage import (
     PAGE_ROWS,
     document_layout,
-    ordered_witnesses,
     render_window,
     variation_bands,
     window_start,
@@ -23,7 +22,7 @@ from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Document, Role, Segment, Witness
 from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
+from .common import document_and_witnesses, document_or_404, redirect_after_post
 
 # A live refresh re-reads the rows the reader has loaded, this many at most.
 MAX_REFRESH_ROWS = 400
@@ -40,9 +39,7 @@ def _shown_witnesses(request: HttpRequest, witnesses: list[Witness]) -> list[Wit
 def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
     """What every view of the document's text needs: access checked, layout, chosen columns."""
     edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
-    document.edition = edition  # known already: its URLs cost no query
-    witnesses = ordered_witnesses(document)
+    document, witnesses = document_and_witnesses(edition, doc_slug)
     layout = document_layout(document, witnesses)
     shown = _shown_witnesses(request, witnesses)
     context = {
@@ -106,18 +103,25 @@ def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespo
     else:
         start = window_start(layout, _wanted_row(request, context))
         end = start + PAGE_ROWS - 1
-    if can.annotate:
-        ensure_categories(context["edition"])
     context.update(
         window=render_window(context, layout, start, end),
-        categories=context["edition"].categories.all(),
         shown_pks=[w.pk for w in context["shown"]],
     )
     # Live readers re-read the rows they have loaded and their highlights when something changes.
     if partial:
         return render(request, "editions/document_detail.html#document-body", context)
     context["head"] = _head(request, context)
+    context["categories"] = _categories(context["edition"]) if can.annotate else []
     return render(request, "editions/document_detail.html", context)
+
+
+def _categories(edition) -> list:
+    """The annotation form's categories: the default taxonomy first if it has none yet."""
+    categories = list(edition.categories.all())
+    if not categories:
+        ensure_categories(edition)
+        categories = list(edition.categories.all())
+    return categories
 
 
 def _head(request: HttpRequest, context: dict) -> str:
