@@ -41,7 +41,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benchmarks.report import TARGETS, Page, measure, table  # noqa: E402
+from benchmarks.report import TARGETS, Page, chosen, measure, table  # noqa: E402
 from editions.management.commands.load_book import ANNOTATORS, DOCUMENT, EDITION  # noqa: E402
 from editions.models import Alignment, Document  # noqa: E402
 
@@ -201,6 +201,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="load time per page")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--skip-build", action="store_true", help="reuse the built book")
+    parser.add_argument(
+        "--pages",
+        help="only these pages, comma-separated names (the bare view is always measured)",
+    )
     options = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Run it on PostgreSQL, as deployed: set DATABASE_URL=postgres://...")
@@ -210,7 +214,7 @@ def main() -> None:
     # with autovacuum off, or a book loaded a moment ago, has none: the plans are guesses).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    results = pages()
+    results = chosen(pages(), options.pages)
     ids = sessions(options.users)
     for page in results:
         count_queries_and_bytes(page, ids[0])

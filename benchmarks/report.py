@@ -70,3 +70,14 @@ def verdict(page: Page, share: float, ratio: float) -> str:
     if page.name == "document page":
         checks.append(("size", page.size < FIRST_SCREEN_KIB * 1024))
     return ", ".join(f"{name} {'yes' if ok else 'NO'}" for name, ok in checks)
+
+
+def chosen(every: list[Page], names: str | None) -> list[Page]:
+    """The bare view, then the pages named (all of them without ``names``)."""
+    if not names:
+        return every
+    wanted = [name.strip() for name in names.split(",")]
+    unknown = set(wanted) - {page.name for page in every}
+    if unknown:
+        raise SystemExit(f"No such page: {', '.join(sorted(unknown))}")
+    return [every[0], *(page for page in every[1:] if page.name in wanted)]
