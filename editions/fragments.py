@@ -32,7 +32,8 @@ VERSION = 1
 
 def fragment_key(name: str, parts) -> str:
     """The cache key of fragment ``name`` made of ``parts``, in the active language."""
-    digest = hashlib.sha1(repr((VERSION, get_language(), parts)).encode()).hexdigest()
+    parts = repr((VERSION, get_language(), parts)).encode()
+    digest = hashlib.sha1(parts, usedforsecurity=False).hexdigest()  # a cache key, not a secret
     return f"fragment:{name}:{digest}"
 
 
