@@ -11,7 +11,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -33,8 +34,16 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
-from ..annotation_models import Annotation, AnnotationTarget, Category, Status, Visibility
+from ..annotation_models import (
+    Annotation,
+    AnnotationTarget,
+    Category,
+    Reply,
+    Status,
+    Visibility,
+)
 from ..models import Document, Edition, Role, Segment
+from ..panel_cache import filter_choices, rendered_items
 from ..permissions import Abilities, edition_for, has_role
 from .common import document_or_404
 
@@ -258,6 +267,16 @@ def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 # The side panel lists the newest annotations first, this many at a time (more as it scrolls).
 MAX_LISTED = 50
+# The fields a listed annotation and its targets show (``panel_cache`` keys items on them).
+LISTED_FIELDS = (
+    "id", "edition_id", "document_id", "author_id", "category_id", "tags", "visibility",
+    "status", "version", "author__id", "author__username",
+    "category__id", "category__slug", "category__name", "category__color",
+)  # fmt: skip
+LISTED_TARGET = (
+    "id", "annotation_id", "witness_id", "segment_id", "quote", "start",
+    "witness__id", "witness__slug", "segment__id", "segment__sid",
+)  # fmt: skip
 
 
 def annotation_filters(request: HttpRequest) -> dict[str, str]:
@@ -271,13 +290,14 @@ def filtered_annotations(
 ) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
+    # Only what an item shows: the notes and the passages' texts stay in the database.
+    targets = AnnotationTarget.objects.select_related("witness", "segment").only(*LISTED_TARGET)
     queryset = (
         visible_annotations(request.user, document)
         .select_related("category", "author")
-        .prefetch_related(
-            Prefetch("targets", AnnotationTarget.objects.select_related("witness", "segment"))
-        )
-        .annotate(reply_count=Count("replies", distinct=True))
+        .only(*LISTED_FIELDS)
+        .prefetch_related(Prefetch("targets", targets))
+        .annotate(reply_count=_reply_count())
         .order_by("-pk")
     )
     if wanted["category"]:
@@ -302,20 +322,25 @@ def filtered_annotations(
     return _known_place(listed, document), wanted
 
 
+def _reply_count() -> Coalesce:
+    """Each annotation's replies, counted for the listed ones only (a subquery: counting by a
+    join and GROUP BY counts every visible annotation's replies before the list is cut)."""
+    replies = (
+        Reply.objects.filter(annotation=OuterRef("pk"))
+        .order_by()
+        .values("annotation")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(replies, output_field=IntegerField()), 0)
+
+
 def _known_place(annotations: list, document: Document) -> list:
     """Give each annotation its document and edition, so that its URL costs no query."""
     for annotation in annotations:
         annotation.document = document
         annotation.edition = document.edition
     return annotations
-
-
-def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[str]]:
-    """Every author and tag of the annotations the reader may see, whatever the filters."""
-    visible = visible_annotations(request.user, document)
-    authors = visible.exclude(author=None).values_list("author__username", flat=True)
-    tags = {tag for tags in visible.values_list("tags", flat=True) for tag in tags or []}
-    return {"authors": sorted(set(authors)), "tags": sorted(tags, key=str.casefold)}
 
 
 @require_GET
@@ -330,8 +355,7 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     if offset and request.htmx:  # the next annotations, as the panel is scrolled
         query = {k: v for k, v in wanted.items() if v}
         context = {
-            "annotations": annotations,
-            "document": document,
+            "items": rendered_items(annotations, document),
             "more_url": _more_url(request, query, offset + MAX_LISTED) if more else "",
         }
         return render(request, "editions/annotation_panel.html#items", context)
@@ -344,7 +368,7 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     context = {
         "edition": edition,
         "document": document,
-        "annotations": annotations,
+        "items": rendered_items(annotations, document),
         "orphans": orphans,
         "filters": wanted,
         "categories": edition.categories.all(),
@@ -353,7 +377,7 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
         "more_url": _more_url(request, {k: v for k, v in wanted.items() if v}, MAX_LISTED)
         if more
         else "",
-        **_filter_choices(request, document),
+        **filter_choices(request.user, document),
     }
     return render(request, "editions/annotation_panel.html", context)
 
