@@ -1,7 +1,8 @@
 """The load benchmark: the book-size document's pages under 20 concurrent readers.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/workbench_bench \
-        .venv/bin/python benchmarks/load.py [--users 20] [--seconds 20] [--skip-build]
+        .venv/bin/python benchmarks/load.py [--users 20] [--seconds 20] [--skip-build] \
+        [--pages "annotation panel,alignment editor"]
 
 1. builds the Verne book with 1,000 annotations (``manage.py load_book``) on PostgreSQL;
 2. counts each page's database queries and bytes with Django's test client (one warm request);
@@ -41,7 +42,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benchmarks.report import TARGETS, Page, measure, table  # noqa: E402
+from benchmarks.report import TARGETS, Page, choose, measure, table  # noqa: E402
 from editions.management.commands.load_book import ANNOTATORS, DOCUMENT, EDITION  # noqa: E402
 from editions.models import Alignment, Document  # noqa: E402
 
@@ -201,12 +202,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="load time per page")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--skip-build", action="store_true", help="reuse the built book")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only these pages (comma-separated names as in the table), beside the bare view",
+    )
     options = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Run it on PostgreSQL, as deployed: set DATABASE_URL=postgres://...")
     if not options.skip_build:
         call_command("load_book")
-    results = pages()
+    try:
+        results = choose(pages(), options.pages)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
     ids = sessions(options.users)
     for page in results:
         count_queries_and_bytes(page, ids[0])

@@ -24,6 +24,16 @@ class Page:
     p95: float = 0.0
 
 
+def choose(pages: list[Page], names: str) -> list[Page]:
+    """The bare view and the pages named in ``names`` (comma-separated; empty: every page)."""
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    known = [page.name for page in pages]
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise ValueError(f"Unknown page {', '.join(unknown)}: choose among {', '.join(known)}.")
+    return [page for page in pages if not wanted or page.name == "bare view" or page.name in wanted]
+
+
 def measure(page: Page, entry: dict | None, elapsed: float) -> None:
     """Throughput over the load's time (from the start until the requests still running when
     the time was up were answered), median and p95 of the answers' times."""

@@ -1,8 +1,9 @@
 """The load benchmark's book and its figures (the benchmark itself runs by hand: BENCHMARKS.md)."""
 
+import pytest
 from django.test import Client
 
-from benchmarks.report import Page, measure, percentile, table, verdict
+from benchmarks.report import Page, choose, measure, percentile, table, verdict
 from editions.management.commands.load_book import TEXTS, paragraphs
 
 # The paragraph counts that the corpus's README states, chapter headings included.
@@ -63,3 +64,11 @@ def test_the_bare_view_is_served_only_to_the_signed_in(settings, client_as, edit
     assert Client().get("/bench/bare/").status_code == 302
     answer = client_as("reader").get("/bench/bare/")
     assert answer.status_code == 200 and answer.content == b"ok reader"
+
+
+def test_the_pages_to_load_can_be_chosen_the_bare_view_always_among_them():
+    pages = [Page("bare view", "/b/"), Page("document page", "/d/"), Page("search", "/s/")]
+    assert [p.name for p in choose(pages, "")] == ["bare view", "document page", "search"]
+    assert [p.name for p in choose(pages, "search")] == ["bare view", "search"]
+    with pytest.raises(ValueError, match="Unknown page comparison: choose among bare view"):
+        choose(pages, "search, comparison")
