@@ -273,6 +273,11 @@ LISTED_FIELDS = (
     "status", "version", "author__id", "author__username",
     "category__id", "category__slug", "category__name", "category__color",
 )  # fmt: skip
+ORPHAN_FIELDS = (
+    "id", "annotation_id", "witness_id", "quote", "start",
+    "annotation__id", "annotation__edition_id", "annotation__document_id",
+    "witness__id", "witness__language",
+)  # fmt: skip
 LISTED_TARGET = (
     "id", "annotation_id", "witness_id", "segment_id", "quote", "start",
     "witness__id", "witness__slug", "segment__id", "segment__sid",
@@ -291,7 +296,13 @@ def filtered_annotations(
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
     # Only what an item shows: the notes and the passages' texts stay in the database.
-    targets = AnnotationTarget.objects.select_related("witness", "segment").only(*LISTED_TARGET)
+    # Ordered by ids: the models' own order (by annotation, that is by document) joins the
+    # annotations and the documents into the query.
+    targets = (
+        AnnotationTarget.objects.select_related("witness", "segment")
+        .only(*LISTED_TARGET)
+        .order_by("annotation_id", "pk")
+    )
     queryset = (
         visible_annotations(request.user, document)
         .select_related("category", "author")
@@ -362,7 +373,10 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     orphans = list(
         AnnotationTarget.objects.filter(
             annotation__in=visible_annotations(request.user, document), start__isnull=True
-        ).select_related("annotation", "witness")
+        )
+        .select_related("annotation", "witness")
+        .only(*ORPHAN_FIELDS)
+        .order_by("annotation_id", "pk")  # not the models' order, which joins the documents
     )
     _known_place([target.annotation for target in orphans], document)
     context = {
