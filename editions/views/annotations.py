@@ -11,8 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -38,12 +37,11 @@ from ..annotation_models import (
     Annotation,
     AnnotationTarget,
     Category,
-    Reply,
     Status,
     Visibility,
 )
 from ..models import Document, Edition, Role, Segment
-from ..panel_cache import filter_choices, rendered_items
+from ..panel_cache import filter_choices, listed_annotations, rendered_items
 from ..permissions import Abilities, edition_for, has_role
 from .common import document_or_404
 
@@ -267,20 +265,11 @@ def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 # The side panel lists the newest annotations first, this many at a time (more as it scrolls).
 MAX_LISTED = 50
-# The fields a listed annotation and its targets show (``panel_cache`` keys items on them).
-LISTED_FIELDS = (
-    "id", "edition_id", "document_id", "author_id", "category_id", "tags", "visibility",
-    "status", "version", "author__id", "author__username",
-    "category__id", "category__slug", "category__name", "category__color",
-)  # fmt: skip
+# The fields an orphaned target shows.
 ORPHAN_FIELDS = (
     "id", "annotation_id", "witness_id", "quote", "start",
     "annotation__id", "annotation__edition_id", "annotation__document_id",
     "witness__id", "witness__language",
-)  # fmt: skip
-LISTED_TARGET = (
-    "id", "annotation_id", "witness_id", "segment_id", "quote", "start",
-    "witness__id", "witness__slug", "segment__id", "segment__sid",
 )  # fmt: skip
 
 
@@ -295,22 +284,7 @@ def filtered_annotations(
 ) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
-    # Only what an item shows: the notes and the passages' texts stay in the database.
-    # Ordered by ids: the models' own order (by annotation, that is by document) joins the
-    # annotations and the documents into the query.
-    targets = (
-        AnnotationTarget.objects.select_related("witness", "segment")
-        .only(*LISTED_TARGET)
-        .order_by("annotation_id", "pk")
-    )
-    queryset = (
-        visible_annotations(request.user, document)
-        .select_related("category", "author")
-        .only(*LISTED_FIELDS)
-        .prefetch_related(Prefetch("targets", targets))
-        .annotate(reply_count=_reply_count())
-        .order_by("-pk")
-    )
+    queryset = visible_annotations(request.user, document).order_by("-pk")
     if wanted["category"]:
         queryset = queryset.filter(category__slug=wanted["category"])
     if wanted["author"]:
@@ -329,21 +303,7 @@ def filtered_annotations(
         tagged = [pk for pk, tags in queryset.values_list("pk", "tags") if wanted["tag"] in tags]
         queryset = queryset.filter(pk__in=tagged)
     # One more than listed says whether more follow.
-    listed = list(queryset[offset : offset + MAX_LISTED + 1])
-    return _known_place(listed, document), wanted
-
-
-def _reply_count() -> Coalesce:
-    """Each annotation's replies, counted for the listed ones only (a subquery: counting by a
-    join and GROUP BY counts every visible annotation's replies before the list is cut)."""
-    replies = (
-        Reply.objects.filter(annotation=OuterRef("pk"))
-        .order_by()
-        .values("annotation")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    return Coalesce(Subquery(replies, output_field=IntegerField()), 0)
+    return listed_annotations(queryset[offset : offset + MAX_LISTED + 1]), wanted
 
 
 def _known_place(annotations: list, document: Document) -> list:
