@@ -6,11 +6,12 @@ version of the alignment (every change moves the version on in the transaction t
 rows and its history entry) and kept in Django's cache under that version: one letter a row,
 and whether undo and redo have anything to do.
 
-Each row's cells (its two sides' units and texts) are rendered once and cached as HTML under a
-key of everything they show: the row's units and their versions, whether it is confirmed or
-doubtful, the witnesses' languages, the reader's language and whether they may edit. The key
-leaves out the row's number, so an edit re-renders the rows it changed, not the rows after a
-merge or a split that moved down or up.
+Each row is rendered once and cached as HTML under a key of everything it shows: its units and
+their versions, its status and confidence, the witnesses' languages, the reader's language and
+whether they may edit. Its number, whether it is in focus and the form of its operations (which
+holds the alignment's version and the reader's CSRF token) are put in its marks per request, so
+an edit re-renders the rows it changed: not the rows after a merge or a split, which only moved
+up or down, nor every row when the version moves on.
 """
 
 import hashlib
@@ -28,10 +29,10 @@ from .comparison import SEGMENT_FIELDS
 from .models import Alignment, RowStatus, Segment
 
 STATE_TIMEOUT = 24 * 3600
-CELLS_TIMEOUT = 24 * 3600
-# Bump when what the state holds, or the cells' template, changes.
+ROW_TIMEOUT = 24 * 3600
+# Bump when what the state holds, or the row's template, changes.
 STATE_SCHEMA = 1
-CELLS_SCHEMA = 1
+ROW_SCHEMA = 1
 
 # One letter per row in the review state.
 CONFIRMED, DOUBTFUL, UNCONFIRMED = "c", "d", "u"
@@ -110,16 +111,28 @@ class EditorRow:
     low: bool
     source_sids: list[str]
     target_sids: list[str]
-    cells: str = ""  # the two sides' HTML
-    ops: str = ""  # the form of the row's operations (for editors)
+    html: str = ""  # the row as sent
 
     @property
     def confirmed(self) -> bool:
         return self.status == RowStatus.CONFIRMED
 
 
-def window_rows(alignment: Alignment, start: int, count: int, can_edit: bool) -> list[EditorRow]:
-    """Rows ``start`` to ``start + count`` with their cells: cached HTML, the others rendered."""
+# A row's cached HTML holds these marks where its number, whether it is the row in focus and
+# the form of its operations go: what changes with its place in the page, not with the row.
+# HTML comments, so that no text (escaped: its < is &lt;) can hold one.
+ROW_MARK = "<!--row-->"
+NUMBER_MARK = "<!--number-->"
+SELECTED_MARK = "<!--selected-->"
+OPS_MARK = "<!--ops-->"
+
+
+def window_rows(
+    alignment: Alignment, start: int, count: int, can_edit: bool, focus: int, ops_form: str = ""
+) -> list[EditorRow]:
+    """Rows ``start`` to ``start + count`` in HTML: cached rows with their place filled in, the
+    others rendered and stored. ``ops_form``: the form of a row's operations, ``ROW_MARK`` for
+    its row number (rendered once for every row)."""
     stored = alignment.rows.order_by("position").values_list(
         "source_sids", "target_sids", "confidence", "status"
     )[start : start + count]
@@ -135,16 +148,19 @@ def window_rows(alignment: Alignment, start: int, count: int, can_edit: bool) ->
         for n, (source, target, confidence, status) in enumerate(stored)
     ]
     versions = _versions(alignment, rows)
-    keys = [_cells_key(alignment, row, versions, can_edit) for row in rows]
+    keys = [_row_key(alignment, row, versions, can_edit) for row in rows]
     found = cache.get_many(keys)
     missing = [(row, key) for row, key in zip(rows, keys, strict=True) if key not in found]
     if missing:
         segments = _segments(alignment, [row for row, _key in missing])
-        fresh = {key: render_cells(alignment, row, segments, can_edit) for row, key in missing}
-        cache.set_many(fresh, CELLS_TIMEOUT)
+        fresh = {key: render_row(alignment, row, segments, can_edit) for row, key in missing}
+        cache.set_many(fresh, ROW_TIMEOUT)
         found.update(fresh)
     for row, key in zip(rows, keys, strict=True):
-        row.cells = mark_safe(found[key])  # noqa: S308 - rendered by the cells' template
+        html = found[key].replace(OPS_MARK, ops_form)
+        html = html.replace(SELECTED_MARK, " selected" if row.n == focus else "")
+        html = html.replace(ROW_MARK, str(row.n)).replace(NUMBER_MARK, str(row.n + 1))
+        row.html = mark_safe(html)  # noqa: S308 - rendered by the row's template
     return rows
 
 
@@ -175,22 +191,23 @@ def _segments(alignment: Alignment, rows: list[EditorRow]) -> dict[tuple[int, st
     return {(segment.witness_id, segment.sid): segment for segment in found}
 
 
-def _cells_key(alignment: Alignment, row: EditorRow, versions: dict, can_edit: bool) -> str:
-    """Everything the row's cells show, hashed: a change to any of it is a new key."""
+def _row_key(alignment: Alignment, row: EditorRow, versions: dict, can_edit: bool) -> str:
+    """Everything the row shows but its place, hashed: a change to any of it is a new key."""
     source = [(sid, versions.get((alignment.source_id, sid))) for sid in row.source_sids]
     target = [(sid, versions.get((alignment.target_id, sid))) for sid in row.target_sids]
     parts = (
-        CELLS_SCHEMA, get_language(), can_edit,
+        ROW_SCHEMA, get_language(), can_edit, row.status, row.low, row.confidence,
         alignment.source_id, alignment.source.language, source,
         alignment.target_id, alignment.target.language, target,
     )  # fmt: skip
     return "alignrow:" + hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
-def render_cells(alignment: Alignment, row: EditorRow, segments: dict, can_edit: bool) -> str:
-    """One row's cells (what a cache miss costs; tests count these calls)."""
+def render_row(alignment: Alignment, row: EditorRow, segments: dict, can_edit: bool) -> str:
+    """One row's HTML with its marks (what a cache miss costs; tests count these calls)."""
     context = {
         "alignment": alignment,
+        "row": row,
         "can_edit": can_edit,
         "source": [
             segments[key]
@@ -202,17 +219,11 @@ def render_cells(alignment: Alignment, row: EditorRow, segments: dict, can_edit:
             for key in ((alignment.target_id, sid) for sid in row.target_sids)
             if key in segments
         ],
+        "marks": {
+            "row": mark_safe(ROW_MARK),  # noqa: S308 - constants
+            "number": mark_safe(NUMBER_MARK),  # noqa: S308
+            "selected": mark_safe(SELECTED_MARK),  # noqa: S308
+            "ops": mark_safe(OPS_MARK),  # noqa: S308
+        },
     }
-    return render_to_string("editions/alignment_editor.html#acells", context)
-
-
-# The row number in the form of a row's operations, rendered once for every row of a window:
-# each row's copy has its number put in (40 renders of a form of ten buttons cost more than
-# the rest of the page).
-ROW_MARK = "__row__"
-
-
-def add_row_forms(rows: list[EditorRow], form: str) -> None:
-    """Each row gets ``form`` (rendered with ``ROW_MARK`` as its row number) with its number."""
-    for row in rows:
-        row.ops = mark_safe(form.replace(ROW_MARK, str(row.n)))  # noqa: S308 - our template's HTML
+    return render_to_string("editions/alignment_editor.html#arow", context)

@@ -1,4 +1,4 @@
-"""The alignment editor's caches: the review state per version, each row's cells by content."""
+"""The alignment editor's caches: the review state per version, each row by content."""
 
 import re
 from unittest import mock
@@ -37,10 +37,10 @@ def counting(name: str):
     return mock.patch.object(editor_rows, name, wraps=getattr(editor_rows, name))
 
 
-def test_a_warm_editor_reads_neither_every_row_nor_renders_a_cell(client_as, alignment):
+def test_a_warm_editor_reads_neither_every_row_nor_renders_one(client_as, alignment):
     client = client_as("editor")
     client.get(alignment.get_absolute_url())
-    with counting("read_review_state") as read, counting("render_cells") as render:
+    with counting("read_review_state") as read, counting("render_row") as render:
         html = client.get(alignment.get_absolute_url()).content.decode()
     assert read.call_count == 0 and render.call_count == 0
     assert "120 rows" in html and 'id="row-39"' in html
@@ -58,18 +58,36 @@ def test_a_change_reads_the_state_again_and_the_counts_follow(client_as, alignme
     assert 'class="arow confirmed' in html
 
 
-def test_confirming_a_row_renders_no_cell_and_merging_renders_one(client_as, alignment):
+def test_a_row_edit_renders_that_row_only(client_as, alignment):
     client = client_as("editor")
     client.get(alignment.get_absolute_url())
     # The next page too, so that a row moving into the first page is cached already.
     client.get(alignment.get_absolute_url(), {"row": PAGE, "fragment": "rows"}, HTTP_HX_REQUEST="1")
-    with counting("render_cells") as render:
+    with counting("render_row") as render:
         operate(client, alignment, "confirm", 3)
-    assert render.call_count == 0  # a row's status is not in its cells
-    with counting("render_cells") as render:
+    assert render.call_count == 1  # the row confirmed; the others only have a new version
+    with counting("render_row") as render:
         html = operate(client, alignment, "merge", 5)
     assert render.call_count == 1  # the merged row; the rows after it only moved up
     assert html.count('class="arow ') == 1 + PAGE + 1  # the head, the page's rows, "more"
+
+
+def test_each_row_gets_its_number_focus_and_form_filled_in(client_as, alignment):
+    client = client_as("editor")
+    Segment.objects.filter(witness=alignment.target, sid="p3").update(text="odd <!--row--> text")
+    client.get(alignment.get_absolute_url())
+    html = operate(client, alignment, "merge", 5)  # the rows after the sixth move up
+    alignment.refresh_from_db()
+    places = re.findall(r'id="row-(\d+)" data-row="(\d+)"', html)
+    assert places == [(str(n), str(n)) for n in range(PAGE)]
+    numbers = re.findall(r'<span class="rownum">(\d+)</span>', html)
+    assert numbers == [str(n + 1) for n in range(PAGE)]
+    forms = re.findall(
+        r'name="version" value="(\d+)">\s*<input type="hidden" name="row" value="(\d+)">', html
+    )
+    assert forms == [(str(alignment.version), str(n)) for n in range(PAGE)]
+    assert re.findall(r'class="arow [^"]*selected" role="row"\s+id="row-(\d+)"', html) == ["5"]
+    assert "odd &lt;!--row--&gt; text" in html  # a mark in a text is only text
 
 
 def test_an_edited_unit_renders_its_row_again(client_as, alignment):
@@ -78,7 +96,7 @@ def test_an_edited_unit_renders_its_row_again(client_as, alignment):
     Segment.objects.filter(witness=alignment.target, sid="p7").update(
         text="A new translation of it.", version=F("version") + 1
     )
-    with counting("render_cells") as render:
+    with counting("render_row") as render:
         html = client.get(alignment.get_absolute_url()).content.decode()
     assert render.call_count == 1 and "A new translation of it." in html
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
@@ -32,7 +33,7 @@ from ..alignment_store import (
     redo,
     undo,
 )
-from ..editor_rows import ROW_MARK, add_row_forms, review_state, window_rows
+from ..editor_rows import ROW_MARK, review_state, window_rows
 from ..export_models import JobStatus
 from ..job_models import AlignmentJob
 from ..models import Alignment, Role
@@ -137,9 +138,8 @@ def _editor_context(request, edition, role, document, alignment, focus: int) -> 
     focus = min(max(focus, 0), max(state.total - 1, 0))
     start = focus // EDITOR_PAGE_ROWS * EDITOR_PAGE_ROWS
     end = start + EDITOR_PAGE_ROWS
-    rows = window_rows(alignment, start, EDITOR_PAGE_ROWS, can.edit)
-    if can.edit:
-        add_row_forms(rows, _row_form(request, edition, document, alignment))
+    ops_form = _row_form(request, edition, document, alignment) if can.edit else ""
+    rows = window_rows(alignment, start, EDITOR_PAGE_ROWS, can.edit, focus, ops_form)
     return {
         "edition": edition,
         "document": document,
@@ -169,7 +169,7 @@ def _row_form(request, edition, document, alignment) -> str:
             "editions:alignment_operate", args=[edition.slug, document.slug, alignment.pk]
         ),
         "csrf_token": get_token(request),
-        "row": ROW_MARK,
+        "row": mark_safe(ROW_MARK),  # noqa: S308 - each row's number goes there
     }
     return render_to_string("editions/alignment_editor.html#rowops", context)
 
