@@ -132,7 +132,7 @@ EDITOR_PAGE_ROWS = 40
 
 def _editor_context(request, edition, role, document, alignment, focus: int) -> dict:
     # Every row's state (to count and find the rows to review) comes from the cache, once per
-    # version; the window's rows are read, and their cells rendered unless cached.
+    # version; the window's rows are read, and rendered unless cached.
     state = review_state(alignment)
     can = Abilities(role)
     focus = min(max(focus, 0), max(state.total - 1, 0))
