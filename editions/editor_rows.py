@@ -173,16 +173,16 @@ def _sides(alignment: Alignment, rows: list[EditorRow]) -> Q:
     )
 
 
-def _versions(alignment: Alignment, rows: list[EditorRow]) -> dict[tuple[int, str], int]:
-    """(witness pk, sid) -> the segment's version, for the rows' units (one query)."""
+def _versions(alignment: Alignment, rows: list[EditorRow]) -> dict[tuple[int, str], tuple]:
+    """(witness pk, sid) -> the segment's version and kind, for the rows' units (one query)."""
     if not rows:
         return {}
     found = (
         Segment.objects.filter(_sides(alignment, rows))
         .order_by()  # the model's order joins the witnesses; a dict needs none
-        .values_list("witness_id", "sid", "version")
+        .values_list("witness_id", "sid", "version", "kind")
     )
-    return {(witness, sid): version for witness, sid, version in found}
+    return {(witness, sid): (version, kind) for witness, sid, version, kind in found}
 
 
 def _segments(alignment: Alignment, rows: list[EditorRow]) -> dict[tuple[int, str], Segment]:
