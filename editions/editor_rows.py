@@ -1,4 +1,4 @@
-"""The alignment editor at book size: the rows' review state per version, each row's cells once.
+"""The alignment editor at book size: the rows' review state per version, each row once.
 
 A book's alignment has thousands of rows. The editor sends a window of them, but counts them
 all and finds the next row to review. That needs every row's state, which is read once per
