@@ -125,6 +125,7 @@ ROW_MARK = "<!--row-->"
 NUMBER_MARK = "<!--number-->"
 SELECTED_MARK = "<!--selected-->"
 OPS_MARK = "<!--ops-->"
+MARKS = {"row": ROW_MARK, "number": NUMBER_MARK, "selected": SELECTED_MARK, "ops": OPS_MARK}
 
 
 def window_rows(
@@ -200,7 +201,7 @@ def _row_key(alignment: Alignment, row: EditorRow, versions: dict, can_edit: boo
         alignment.source_id, alignment.source.language, source,
         alignment.target_id, alignment.target.language, target,
     )  # fmt: skip
-    return "alignrow:" + hashlib.sha1(repr(parts).encode()).hexdigest()
+    return "alignrow:" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def render_row(alignment: Alignment, row: EditorRow, segments: dict, can_edit: bool) -> str:
@@ -219,11 +220,6 @@ def render_row(alignment: Alignment, row: EditorRow, segments: dict, can_edit: b
             for key in ((alignment.target_id, sid) for sid in row.target_sids)
             if key in segments
         ],
-        "marks": {
-            "row": mark_safe(ROW_MARK),  # noqa: S308 - constants
-            "number": mark_safe(NUMBER_MARK),  # noqa: S308
-            "selected": mark_safe(SELECTED_MARK),  # noqa: S308
-            "ops": mark_safe(OPS_MARK),  # noqa: S308
-        },
+        "marks": {name: mark_safe(mark) for name, mark in MARKS.items()},  # noqa: S308 - our constant comments
     }
     return render_to_string("editions/alignment_editor.html#arow", context)

@@ -53,7 +53,9 @@ def filter_choices(user, document: Document) -> dict[str, list[str]]:
     for signature in signatures:
         shared = signature["visibility"] == Visibility.EDITION
         owner = "shared" if shared else f"user{user.pk}"
-        digest = hashlib.sha1(repr(sorted(signature.items())).encode()).hexdigest()
+        digest = hashlib.sha1(
+            repr(sorted(signature.items())).encode(), usedforsecurity=False
+        ).hexdigest()
         key = f"annofacets:{FACETS_SCHEMA}:{document.pk}:{owner}:{digest}"
         found = cache.get(key)
         if found is None:
@@ -181,7 +183,7 @@ def _item_key(annotation: ListedAnnotation, document: Document) -> str:
         category and (category.name, category.slug, category.color),
         [astuple(target) for target in annotation.targets],
     )  # fmt: skip
-    return "annoitem:" + hashlib.sha1(repr(parts).encode()).hexdigest()
+    return "annoitem:" + hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
 
 
 def render_item(annotation: ListedAnnotation, document: Document) -> str:
