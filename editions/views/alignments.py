@@ -10,9 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
@@ -26,16 +29,14 @@ from ..alignment_store import (
     Summary,
     change,
     create_alignment,
-    doubtful,
     realign_from,
     redo,
     undo,
-    undo_redo_stacks,
 )
-from ..comparison import ROW_FIELDS, SEGMENT_FIELDS
+from ..editor_rows import ROW_MARK, review_state, window_rows
 from ..export_models import JobStatus
 from ..job_models import AlignmentJob
-from ..models import Alignment, Role, Segment
+from ..models import Alignment, Role
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
 
@@ -96,9 +97,11 @@ def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -
 def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
     edition, role = edition_for(request, slug, needs=needs)
     document = document_or_404(edition, doc_slug)
+    document.edition = edition  # known already: its URLs cost no query
     alignment = get_object_or_404(
         Alignment.objects.select_related("source", "target"), pk=pk, document=document
     )
+    alignment.document = document
     return edition, role, document, alignment
 
 
@@ -114,10 +117,11 @@ def alignment_editor(
     if request.htmx and request.GET.get("fragment") == "rows":  # the next page, scrolled to
         context = _editor_context(request, edition, role, document, alignment, focus)
         return render(request, "editions/alignment_editor.html#arows", context)
+    if request.GET.get("next"):  # "Next to review" past the rows the page holds
+        state = review_state(alignment)
+        found = state.next_to_review(min(max(focus, 0), max(state.total - 1, 0)))
+        focus = focus if found is None else found
     context = _editor_context(request, edition, role, document, alignment, focus)
-    if request.GET.get("next") and context["review_after"] is not None:
-        focus = context["review_after"]  # "Next to review" past the rows the page holds
-        context = _editor_context(request, edition, role, document, alignment, focus)
     return render(request, "editions/alignment_editor.html", context)
 
 
@@ -127,61 +131,47 @@ EDITOR_PAGE_ROWS = 40
 
 
 def _editor_context(request, edition, role, document, alignment, focus: int) -> dict:
-    # Every row's state (to count and find the rows to review); the texts of the rows sent only.
-    rows = []
-    for n, row in enumerate(alignment.rows.only(*ROW_FIELDS)):
-        widest = max(len(row.source_sids), len(row.target_sids))
-        low = doubtful(row.status == "confirmed", row.confidence, widest)
-        rows.append({"n": n, "row": row, "low": low})
-    focus = min(max(focus, 0), max(len(rows) - 1, 0))
+    # Every row's state (to count and find the rows to review) comes from the cache, once per
+    # version; the window's rows are read, and rendered unless cached.
+    state = review_state(alignment)
+    can = Abilities(role)
+    focus = min(max(focus, 0), max(state.total - 1, 0))
     start = focus // EDITOR_PAGE_ROWS * EDITOR_PAGE_ROWS
-    window = rows[start : start + EDITOR_PAGE_ROWS]
-    _add_texts(alignment, window)
-    undo_stack, redo_stack = undo_redo_stacks(alignment)
+    end = start + EDITOR_PAGE_ROWS
+    ops_form = _row_form(request, edition, document, alignment) if can.edit else ""
+    rows = window_rows(alignment, start, EDITOR_PAGE_ROWS, can.edit, focus, ops_form)
     return {
         "edition": edition,
         "document": document,
         "alignment": alignment,
-        "rows": window,
-        "row_total": len(rows),
+        "rows": rows,
+        "row_total": state.total,
         "window_start": start,
-        "next_start": start + EDITOR_PAGE_ROWS if start + EDITOR_PAGE_ROWS < len(rows) else None,
+        "next_start": end if end < state.total else None,
         "focus": focus,
-        "review": _next_to_review(rows, -1),
-        "review_after": _next_to_review(rows, focus),
-        "confirmed_count": sum(1 for r in rows if r["row"].status == "confirmed"),
-        "low_count": sum(1 for r in rows if r["low"]),
-        "can_undo": bool(undo_stack),
-        "can_redo": bool(redo_stack),
+        "review": state.next_to_review(-1),
+        "review_after": state.next_to_review(focus),
+        "confirmed_count": state.confirmed_count,
+        "low_count": state.low_count,
+        "can_undo": state.can_undo,
+        "can_redo": state.can_redo,
         "history": alignment.changes.select_related("user").defer("before", "after")[:100],
-        "can": Abilities(role),
+        "can": can,
         "low_threshold": LOW_CONFIDENCE,
     }
 
 
-def _add_texts(alignment: Alignment, window: list[dict]) -> None:
-    """Each row of the window gets its source and target segments (two queries)."""
-    for side, witness_id in (("source", alignment.source_id), ("target", alignment.target_id)):
-        sids = {sid for item in window for sid in getattr(item["row"], f"{side}_sids")}
-        found = {
-            s.sid: s
-            for s in Segment.objects.filter(witness_id=witness_id, sid__in=sids).only(
-                *SEGMENT_FIELDS
-            )
-        }
-        for item in window:
-            item[side] = [
-                found[sid] for sid in getattr(item["row"], f"{side}_sids") if sid in found
-            ]
-
-
-def _next_to_review(rows: list[dict], after: int) -> int | None:
-    """The next row after ``after`` (wrapping round): a doubtful one, else one unconfirmed."""
-    order = rows[after + 1 :] + rows[: after + 1]
-    found = next((r["n"] for r in order if r["low"]), None)
-    if found is None:
-        found = next((r["n"] for r in order if r["row"].status != "confirmed"), None)
-    return found
+def _row_form(request, edition, document, alignment) -> str:
+    """The form of a row's operations, for every row (rendered once, its row number marked)."""
+    context = {
+        "alignment": alignment,
+        "operate_url": reverse(
+            "editions:alignment_operate", args=[edition.slug, document.slug, alignment.pk]
+        ),
+        "csrf_token": get_token(request),
+        "row": mark_safe(ROW_MARK),  # noqa: S308 - each row's number goes there
+    }
+    return render_to_string("editions/alignment_editor.html#rowops", context)
 
 
 def _int(value, default: int) -> int:
@@ -275,7 +265,7 @@ def alignment_operate(
     except RowError as exc:
         status = 400
         messages.error(request, str(exc))
-    alignment.refresh_from_db()
+    alignment.refresh_from_db(fields=["version"])  # its witnesses stay loaded
     if not request.htmx:
         return redirect(f"{alignment.get_absolute_url()}?row={focus}#row-{focus}")
     context = _editor_context(request, edition, role, document, alignment, focus)

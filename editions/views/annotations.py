@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
@@ -35,6 +35,7 @@ from ..annotating import (
 )
 from ..annotation_models import Annotation, AnnotationTarget, Category, Status, Visibility
 from ..models import Document, Edition, Role, Segment
+from ..panel_cache import filter_choices, listed_annotations, rendered_items
 from ..permissions import Abilities, edition_for, has_role
 from .common import document_or_404
 
@@ -258,6 +259,12 @@ def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 # The side panel lists the newest annotations first, this many at a time (more as it scrolls).
 MAX_LISTED = 50
+# The fields an orphaned target shows.
+ORPHAN_FIELDS = (
+    "id", "annotation_id", "witness_id", "quote", "start",
+    "annotation__id", "annotation__edition_id", "annotation__document_id",
+    "witness__id", "witness__language",
+)  # fmt: skip
 
 
 def annotation_filters(request: HttpRequest) -> dict[str, str]:
@@ -271,15 +278,7 @@ def filtered_annotations(
 ) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
-    queryset = (
-        visible_annotations(request.user, document)
-        .select_related("category", "author")
-        .prefetch_related(
-            Prefetch("targets", AnnotationTarget.objects.select_related("witness", "segment"))
-        )
-        .annotate(reply_count=Count("replies", distinct=True))
-        .order_by("-pk")
-    )
+    queryset = visible_annotations(request.user, document).order_by("-pk")
     if wanted["category"]:
         queryset = queryset.filter(category__slug=wanted["category"])
     if wanted["author"]:
@@ -298,8 +297,7 @@ def filtered_annotations(
         tagged = [pk for pk, tags in queryset.values_list("pk", "tags") if wanted["tag"] in tags]
         queryset = queryset.filter(pk__in=tagged)
     # One more than listed says whether more follow.
-    listed = list(queryset[offset : offset + MAX_LISTED + 1])
-    return _known_place(listed, document), wanted
+    return listed_annotations(queryset[offset : offset + MAX_LISTED + 1]), wanted
 
 
 def _known_place(annotations: list, document: Document) -> list:
@@ -308,14 +306,6 @@ def _known_place(annotations: list, document: Document) -> list:
         annotation.document = document
         annotation.edition = document.edition
     return annotations
-
-
-def _filter_choices(request: HttpRequest, document: Document) -> dict[str, list[str]]:
-    """Every author and tag of the annotations the reader may see, whatever the filters."""
-    visible = visible_annotations(request.user, document)
-    authors = visible.exclude(author=None).values_list("author__username", flat=True)
-    tags = {tag for tags in visible.values_list("tags", flat=True) for tag in tags or []}
-    return {"authors": sorted(set(authors)), "tags": sorted(tags, key=str.casefold)}
 
 
 @require_GET
@@ -330,21 +320,23 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     if offset and request.htmx:  # the next annotations, as the panel is scrolled
         query = {k: v for k, v in wanted.items() if v}
         context = {
-            "annotations": annotations,
-            "document": document,
+            "items": rendered_items(annotations, document),
             "more_url": _more_url(request, query, offset + MAX_LISTED) if more else "",
         }
         return render(request, "editions/annotation_panel.html#items", context)
     orphans = list(
         AnnotationTarget.objects.filter(
             annotation__in=visible_annotations(request.user, document), start__isnull=True
-        ).select_related("annotation", "witness")
+        )
+        .select_related("annotation", "witness")
+        .only(*ORPHAN_FIELDS)
+        .order_by("annotation_id", "pk")  # not the models' order, which joins the documents
     )
     _known_place([target.annotation for target in orphans], document)
     context = {
         "edition": edition,
         "document": document,
-        "annotations": annotations,
+        "items": rendered_items(annotations, document),
         "orphans": orphans,
         "filters": wanted,
         "categories": edition.categories.all(),
@@ -353,7 +345,7 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
         "more_url": _more_url(request, {k: v for k, v in wanted.items() if v}, MAX_LISTED)
         if more
         else "",
-        **_filter_choices(request, document),
+        **filter_choices(request.user, document),
     }
     return render(request, "editions/annotation_panel.html", context)
 

@@ -35,8 +35,6 @@
   }
 
   // The next row, after the selected one and wrapping round, that needs review: doubtful
-  // first, then merely unconfirmed.
-  // The next row, after the selected one and wrapping round, that needs review: doubtful
   // first, then merely unconfirmed. When the page holds only some rows, the server, which
   // knows them all, answers unless a doubtful row follows among those loaded.
   function nextToReview() {
@@ -104,7 +102,11 @@
   function confirmRegrouping(one, other) {
     const rowOf = (u) => document.querySelector(`button.unit[data-side="${u.side}"][data-sid="${u.sid}"]`)?.closest(".arow");
     const [a, b] = [rowOf(one), rowOf(other)].map((row) => Number(row?.dataset.row));
-    const span = rows().slice(Math.min(a, b), Math.max(a, b) + 1);
+    // By row number, not by place in the page: the page may start at any row.
+    const span = rows().filter((row) => {
+      const n = Number(row.dataset.row);
+      return n >= Math.min(a, b) && n <= Math.max(a, b);
+    });
     const alone = a === b && span[0]?.querySelectorAll("button.unit").length === 2;
     if (alone || !span.some((row) => row.dataset.confirmed === "1")) return true;
     return window.confirm(editor().dataset.unconfirmQuestion);
