@@ -34,6 +34,10 @@ class ExportJob(models.Model):
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)  # files to write
     done = models.PositiveIntegerField(default=0)  # files written
+    # Within the file being written (TEI, PDF, DOCX): steps done (rows, parts) of how many;
+    # 0 of 0 when it says nothing.
+    step = models.PositiveIntegerField(default=0)
+    steps = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)  # why it failed, or why it was started again
     # The worker running the job writes the time here every few seconds (jobs.Heartbeat): a
     # running job whose heartbeat is stale lost its worker, and is started again or failed.
@@ -60,7 +64,15 @@ class ExportJob(models.Model):
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
             return 100
-        return round(100 * self.done / self.total) if self.total else 0
+        if not self.total:
+            return 0
+        within = self.step / self.steps if self.steps else 0
+        return min(99, round(100 * (self.done + within) / self.total))
+
+    @property
+    def file_percent(self) -> int:
+        """How much of the file being written is done."""
+        return round(100 * self.step / self.steps) if self.steps else 0
 
     @property
     def finished(self) -> bool:

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 from editions.alignment_store import create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
+from editions.exporters import pdf as pdf_exporter
+from editions.exporters.data import load
 from editions.importers import parse_record, save_record
 from editions.models import Document
 
@@ -104,3 +106,116 @@ def test_the_received_note_is_labelled_once_in_the_html_and_pdf(annotated):
     html = export_document(document, "html", BASE).data.decode()
     assert "<dt>Received</dt><dd>27 October. 2.20 a.m.</dd>" in html
     assert "Received: Received" not in _pdf(document).pages[0].extract_text()
+
+
+# -- A long edition, laid out in parts and joined ----------------------------------------
+
+
+@pytest.fixture
+def in_parts(monkeypatch):
+    """Parts of one row and two notes: the fixtures' short documents are laid out as a
+    book is (the Verne book in parts of a few hundred rows and notes)."""
+    monkeypatch.setattr(pdf_exporter, "PART_ROWS", 1)
+    monkeypatch.setattr(pdf_exporter, "PART_NOTES", 2)
+
+
+@pytest.fixture
+def by_four_rows(monkeypatch):
+    monkeypatch.setattr(pdf_exporter, "PART_ROWS", 4)
+
+
+def _joined(document, steps: list | None = None) -> PdfReader:
+    export = load(document, BASE)
+    report = None if steps is None else (lambda done, total: steps.append((done, total)))
+    return PdfReader(io.BytesIO(pdf_exporter.export_pdf(export, progress=report)))
+
+
+def _texts(pdf: PdfReader) -> list[str]:
+    return [page.extract_text() for page in pdf.pages]
+
+
+def _links(pdf: PdfReader) -> dict[str, list[int]]:
+    """Each internal link's destination name, with the pages its links stand on."""
+    links: dict[str, list[int]] = {}
+    for number, page in enumerate(pdf.pages):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                links.setdefault(str(annotation["/Dest"]), []).append(number)
+    return links
+
+
+def test_a_long_edition_is_laid_out_in_parts_reporting_each(three_texts, by_four_rows):
+    steps: list = []
+    pdf = _joined(three_texts, steps)
+    rows = len(load(three_texts, BASE).synopsis.rows)
+    # The rows by four, the back matter (no annotation: one part), then the joining.
+    expected = -(-rows // 4) + 1 + 1
+    assert steps == [(n, expected) for n in range(1, expected + 1)]
+    text = "\n".join(_texts(pdf))
+    for witness in three_texts.witnesses.all():
+        for segment in witness.segments.all():
+            # Every row's text, in every text (words, as lines are broken differently).
+            assert " ".join(segment.text.split()[:4]) in " ".join(text.split()), segment.sid
+    # The rows' numbers run on from part to part.
+    assert re.search(rf"^{rows} ", text, re.M)
+
+
+def test_the_joined_pages_are_numbered_through_with_running_heads(three_texts, by_four_rows):
+    texts = _texts(_joined(three_texts))
+    count = len(texts)
+    assert count > 3
+    for number, text in enumerate(texts, start=1):
+        assert f"{number} / {count}" in text, (number, text[-200:])
+    # The running heads, from the second page on: the edition's and the document's titles
+    # (the rows' pages hold neither otherwise).
+    for text in texts[1:]:
+        assert three_texts.edition.title in text and three_texts.title in text, text[:300]
+
+
+def test_notes_and_their_calls_link_each_other_across_parts(annotated, in_parts):
+    pdf = _joined(annotated.document)
+    links = _links(pdf)
+    destinations = pdf.named_destinations
+    assert set(links) <= set(destinations)  # no link points nowhere
+    numbered = {f"note-{n}" for n in range(1, 5)}  # the anchored notes (5 is the orphan)
+    assert numbered <= set(links)
+    assert {"ref-1", "ref-2", "ref-3", "ref-4"} <= set(links)  # and back from the notes
+    assert any(name.startswith("fn-") for name in links)  # a footnote call
+    texts = _texts(pdf)
+    for name in numbered:
+        page = pdf.get_destination_page_number(destinations[name])
+        # The note is in the back matter, a part of its own, after the page calling it.
+        assert page > max(links[name]) or page > min(links[name])
+        assert "Annotations" in "".join(texts[: page + 1])
+    # Note 1 (in reading order: the French text's) is where its link lands.
+    notes_page = pdf.get_destination_page_number(destinations["note-1"])
+    assert "Both texts name him the same way." in texts[notes_page]
+    # And the text's note number 1 is where the note links back to.
+    text_page = pdf.get_destination_page_number(destinations["ref-1"])
+    assert text_page in links["note-1"] and text_page < notes_page
+
+
+def test_the_joined_pdf_keeps_language_title_and_outline_but_not_the_tags(annotated, in_parts):
+    pdf = _joined(annotated.document)
+    catalog = pdf.trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert annotated.document.title in pdf.metadata.title
+    # The structure tree cannot be joined: a book-size PDF says it is not tagged.
+    assert "/StructTreeRoot" not in catalog
+    assert "/MarkInfo" not in catalog
+    outline = pdf.outline
+    assert outline[0].title == annotated.document.title
+    children = [item.title for item in outline[1] if not isinstance(item, list)]
+    # The parts' headings under the document's, as in a whole layout.
+    assert children[0] == "Texts"
+    assert "Annotations" in children
+    assert "Footnotes" in children
+
+
+def test_a_short_edition_is_laid_out_whole_and_tagged(annotated):
+    steps: list = []
+    pdf = _joined(annotated.document, steps)
+    assert steps == [(1, 1)]
+    assert "/StructTreeRoot" in pdf.trailer["/Root"]

@@ -1,21 +1,24 @@
 """Exporters: a document (or a whole edition) in the formats its readers' tools expect.
 
 ``FORMATS`` names each format with its file extension, media type and writer; a writer takes
-a ``DocumentExport`` (``data.load``) and returns the file's bytes. The browser, the command
-line (``manage.py export_edition``) and the background task all go through
+a ``DocumentExport`` (``data.load``) and returns the file's bytes; the writers of the long
+formats (TEI, PDF, DOCX) also take a ``progress`` function, told how many of the file's
+steps are done out of how many as they go (the background export shows it). The browser, the
+command line (``manage.py export_edition``) and the background task all go through
 ``export_document`` and ``editions.exporters.bundle``, so they write the same files.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from inspect import signature
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Document
 from ..w3c import MEDIA_TYPE as JSONLD_MEDIA_TYPE
-from .data import DocumentExport, load
+from .data import DocumentExport, Progress, load
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,12 @@ class Format:
     writer: str  # "module.function" in this package, imported when used
     pairs_texts: bool = False  # a translation memory: nothing to write without an alignment
 
-    def write(self, export: DocumentExport) -> bytes:
+    def write(self, export: DocumentExport, progress: Progress | None = None) -> bytes:
         module, function = self.writer.rsplit(".", 1)
         # Imported when used: WeasyPrint and python-docx are slow to import.
-        writer: Callable[[DocumentExport], bytes] = getattr(
-            import_module(f"{__name__}.{module}"), function
-        )
+        writer: Callable[..., bytes] = getattr(import_module(f"{__name__}.{module}"), function)
+        if progress is not None and "progress" in signature(writer).parameters:
+            return writer(export, progress=progress)
         return writer(export)
 
 
@@ -133,9 +136,10 @@ def available_keys(document: Document, keys: list[str]) -> list[str]:
     return [key for key in keys if not unavailable(document, key)]
 
 
-def file_for(export: DocumentExport, key: str) -> ExportFile:
+def file_for(export: DocumentExport, key: str, progress: Progress | None = None) -> ExportFile:
     fmt = FORMATS[key]
-    return ExportFile(f"{export.document.slug}{fmt.suffix}", fmt.media_type, fmt.write(export))
+    data = fmt.write(export, progress)
+    return ExportFile(f"{export.document.slug}{fmt.suffix}", fmt.media_type, data)
 
 
 def export_document(document: Document, key: str, base_url: str) -> ExportFile:

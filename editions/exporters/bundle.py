@@ -1,20 +1,24 @@
 """Several export files as one ZIP: a document in several formats, or a whole edition.
 
 An edition's archive holds a folder named after the edition with every document in every
-chosen format; ``progress`` hears after each file how many are written out of how many,
-which is what the background task reports to the progress bar.
+chosen format; ``progress`` hears after each file how many are written out of how many, and
+within a long file how many of its steps (rows, parts) are done out of how many, which is
+what the background task reports to the progress bar.
 """
 
 import io
 import zipfile
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from ..models import Document, Edition
 from . import ExportFile, available_keys, file_for
 from .data import load
 
 ZIP_TYPE = "application/zip"
-Progress = Callable[[int, int], None]
+# (files written, files, steps of the file being written done, its steps): 0, 0 when the
+# file being written says nothing of its steps.
+Progress = Callable[[int, int, int, int], None]
 
 
 def zip_files(files: Iterable[ExportFile], folder: str = "") -> bytes:
@@ -54,10 +58,13 @@ def edition_files(
             continue
         export = load(document, base_url)
         for key in document_keys:
-            yield file_for(export, key)
+            within = None
+            if progress is not None:
+                within = partial(progress, done, total)
+            yield file_for(export, key, within)
             done += 1
             if progress is not None:
-                progress(done, total)
+                progress(done, total, 0, 0)
 
 
 def edition_bundle(

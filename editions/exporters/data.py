@@ -8,7 +8,7 @@ markers stand; the HTML and DOCX writers render those pieces.
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -32,6 +32,9 @@ from ..models import (
 from ..synopsis import Synopsis, build_synopsis
 
 TOOL = "Translation workbench"
+
+# Told (done, total) as a writer goes through a long file's steps: rows, parts, texts.
+Progress = Callable[[int, int], None]
 
 
 def _tool_version() -> str:

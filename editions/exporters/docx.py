@@ -36,7 +36,7 @@ from docx.text.run import Run
 
 from ..annotation_models import Annotation, AnnotationTarget
 from ..models import Segment, SegmentKind
-from .data import DocumentExport, pieces, received_text
+from .data import DocumentExport, Progress, pieces, received_text
 
 FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w')}>"
@@ -131,8 +131,10 @@ def _number_comments_after_footnotes(word, footnotes: int) -> None:
 
 
 class _Writer:
-    def __init__(self, export: DocumentExport):
+    def __init__(self, export: DocumentExport, progress: Progress | None = None):
         self.export = export
+        # Told after each row of the texts' table, and when the file is written.
+        self.progress = progress or (lambda _done, _steps: None)
         self.word = WordDocument()
         self.footnotes = _Footnotes(self.word)
         self.anchored: set[int] = set()  # annotations with at least one comment
@@ -146,6 +148,8 @@ class _Writer:
             _number_comments_after_footnotes(self.word, self.footnotes.count)
         out = io.BytesIO()
         self.word.save(out)
+        steps = len(self.export.layout_rows()) + 1
+        self.progress(steps, steps)
         return out.getvalue()
 
     def _page_setup(self) -> None:
@@ -205,10 +209,11 @@ class _Writer:
         table.style = "Table Grid"
         for cell, witness in zip(table.rows[0].cells, columns, strict=True):
             cell.paragraphs[0].add_run(f"{witness.label} ({witness.language})").bold = True
-        for cells in rows:
+        for n, cells in enumerate(rows, start=1):
             row = table.add_row()
             for cell, segments in zip(row.cells, cells, strict=True):
                 self._cell(cell, segments)
+            self.progress(n, len(rows) + 1)
         if self.export.synopsis:
             for witness in self.export.synopsis.unaligned:
                 self.word.add_heading(f"{witness.label} ({_('not aligned')})", level=2)
@@ -291,5 +296,5 @@ def comment_text(export: DocumentExport, annotation: Annotation) -> str:
     return "\n".join(lines)
 
 
-def export_docx(export: DocumentExport) -> bytes:
-    return _Writer(export).write()
+def export_docx(export: DocumentExport, progress: Progress | None = None) -> bytes:
+    return _Writer(export, progress).write()

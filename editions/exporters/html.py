@@ -171,6 +171,7 @@ def context(export: DocumentExport) -> dict:
         "edition": export.edition,
         "columns": columns,
         "rows": rows,
+        "first_row": 0,  # the rows' numbers start after this (a part of the PDF starts later)
         "aligned": export.synopsis is not None,
         "unaligned": [
             {"witness": w, "cells": _cell(export, export.body_segments(w), markers)}

@@ -28,7 +28,7 @@ from ..annotation_models import Annotation, AnnotationTarget
 from ..importers.tei import APPLICATION
 from ..models import FootnoteRef, Segment, SegmentKind, Witness, WitnessRole
 from ..w3c import MOTIVATIONS as W3C_MOTIVATIONS
-from .data import TOOL, TOOL_VERSION, DocumentExport
+from .data import TOOL, TOOL_VERSION, DocumentExport, Progress
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -80,22 +80,35 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def export_tei(export: DocumentExport, now: datetime | None = None) -> bytes:
+def export_tei(
+    export: DocumentExport,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """``progress`` hears of each step done: the header, each text, the alignments and
+    annotations, the file written."""
+    steps = len(export.witnesses) + 3
+    report = progress or (lambda _done, _steps: None)
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
     header = sub(root, "teiHeader")
     _file_desc(header, export, now or timezone.now())
     _encoding_desc(header, export)
     _profile_desc(header, export)
+    report(1, steps)
     body = sub(sub(root, "text"), "body")
-    for witness in export.witnesses:
+    for n, witness in enumerate(export.witnesses, start=2):
         _witness_div(body, export, witness)
+        report(n, steps)
     if not export.witnesses:
         sub(body, "p")  # a body may not be empty
     _stand_off(root, export)
+    report(steps - 1, steps)
     pi = etree.ProcessingInstruction("xml-model", SCHEMA_PI)
     tree = etree.ElementTree(root)
     root.addprevious(pi)
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    report(steps, steps)
+    return data
 
 
 # -- The header ---------------------------------------------------------------------------

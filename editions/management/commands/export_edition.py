@@ -61,8 +61,8 @@ class Command(BaseCommand):
             raise CommandError(f"The edition “{edition.slug}” has no document “{slug}”.")
         return document
 
-    def _progress(self, done: int, total: int) -> None:
-        if self.verbosity > 1:
+    def _progress(self, done: int, total: int, step: int, steps: int) -> None:
+        if self.verbosity > 1 and not steps:  # a file written, not a step within one
             self.stdout.write(f"  {done}/{total} files")
 
     def _write(self, item: ExportFile, output: Path) -> Path:
