@@ -7,7 +7,8 @@ Runs on the Verne book that ``manage.py load_book`` builds (built here if absent
 format, starts the edition's export job as the page does, runs the real worker
 (``manage.py db_worker --batch``) in a process of its own, reads the job's progress while it
 runs, and reports the time from the job's start to its end, the worker's peak resident memory
-(its whole process: Python, Django, the exporter), the file's size and the progress seen.
+(its whole process: Python, Django, the exporter), the file's size and the progress seen
+(files written of files, and within a file its steps: TEI texts, PDF parts, DOCX rows).
 """
 
 import argparse
@@ -59,8 +60,10 @@ def run(edition: Edition, key: str) -> str:
     peak_kib = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        job.refresh_from_db(fields=["status", "done", "total"])
+        job.refresh_from_db(fields=["status", "done", "total", "step", "steps"])
         step = f"{job.status} {job.done}/{job.total}"
+        if job.steps:
+            step += f" ({job.step}/{job.steps})"
         if not seen or seen[-1] != step:
             seen.append(step)
         if pid:
@@ -76,8 +79,15 @@ def run(edition: Edition, key: str) -> str:
     size = len(ExportJob.objects.values_list("archive", flat=True).get(pk=job.pk) or b"")
     return (
         f"| {key} | {job.status}, {seconds:.1f} s | {peak_kib / 1024:.0f} MiB "
-        f"| {size / 1024:.0f} KiB (ZIP) | {' → '.join(seen)} |"
+        f"| {size / 1024:.0f} KiB (ZIP) | {_progress(seen)} |"
     )
+
+
+def _progress(seen: list[str]) -> str:
+    """The states the job went through, the middle ones counted when there are many."""
+    if len(seen) <= 7:
+        return " → ".join(seen)
+    return f"{' → '.join(seen[:3])} → … {len(seen) - 5} more … → {' → '.join(seen[-2:])}"
 
 
 def main() -> None:

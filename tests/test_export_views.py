@@ -10,6 +10,8 @@ from django_tasks_db.models import DBTaskResult
 from editions.annotation_models import Annotation
 from editions.export_models import ExportJob
 from editions.exporters import FORMATS
+from editions.exporters.data import load
+from editions.exporters.html import context
 from editions.models import Document
 
 from .conftest import doc_url, edition_url
@@ -170,6 +172,52 @@ def test_a_whole_edition_export_is_queued_polled_run_by_the_worker_and_downloade
         f"test-edition/{slug}.tei.xml",
         f"test-edition/{slug}.annotations.csv",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_file_reports_its_steps_to_the_job_page_as_it_goes(
+    client_as, annotated, monkeypatch
+):
+    from editions.exporters import jobs, pdf
+
+    # The PDF in parts of one row (a book's are a few hundred), every step written.
+    monkeypatch.setattr(pdf, "PART_ROWS", 1)
+    monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0)
+    edition = annotated.document.edition
+    client = client_as("reader")
+    _start(client, edition, formats=("pdf", "docx"))
+    job = ExportJob.objects.get()
+    seen: list[tuple[int, int, int, int]] = []  # the job as stored: done, step, steps, %
+    pages: list[str] = []  # the job's page while the PDF is half laid out
+    bundle = jobs.edition_bundle
+
+    def watched(edition, keys, base_url, progress):
+        def progress_and_look(done, total, step, steps):
+            progress(done, total, step, steps)
+            stored = ExportJob.objects.get(pk=job.pk)
+            seen.append((stored.done, stored.step, stored.steps, stored.percent))
+            if done == 0 and step == 2:
+                url = _edition_url("export_job", edition, job.pk)
+                pages.append(client.get(url, headers={"HX-Request": "true"}).content.decode())
+
+        return bundle(edition, keys, base_url, progress_and_look)
+
+    monkeypatch.setattr(jobs, "edition_bundle", watched)
+    run_worker_once()
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.step, job.steps) == ("done", 2, 0, 0)
+    pdf_steps = [s for s in seen if s[0] == 0]
+    parts = pdf_steps[0][2]
+    # Each part laid out (the rows one by one, then the notes), then the joining.
+    laid_out = context(load(annotated.document, ""))
+    assert parts == len(pdf.parts(laid_out["rows"], laid_out["notes"])) + 1 > 3
+    assert [s[1] for s in pdf_steps] == list(range(1, parts + 1))
+    percents = [s[3] for s in seen]
+    assert percents == sorted(percents) and 0 < percents[0] < 50 and max(percents) < 100
+    docx_steps = [s for s in seen if s[0] == 1 and s[2]]
+    assert len(docx_steps) > 2  # the rows of the DOCX's table, one by one
+    assert "0 of 2 files" in pages[0] and f"the next one {round(200 / parts)}% written" in pages[0]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -47,9 +47,10 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 TEMPLATE = "editions/exports/edition.html"
 PAGES_TEMPLATE = "editions/exports/pdf_pages.html"
-# Rows laid out at once. WeasyPrint's memory grows with what it lays out at once: a few
-# hundred rows keep it near that of a short document.
-PART_ROWS = 300
+# Rows laid out at once. WeasyPrint's memory grows with what it lays out at once, and its
+# time faster than that (a table of 150 Verne rows took 9 s, of 300 rows 70 s, of 600 rows
+# 116 s: docs/BENCHMARKS.md): parts of 150 rows keep both near a short document's.
+PART_ROWS = 150
 PART_NOTES = 250  # and annotations' notes
 
 _LINK = re.compile(r'href="#([^"]+)"')
@@ -121,6 +122,7 @@ def _in_parts(data: dict, progress: Progress | None) -> bytes:
     _print_margins(writer, data)
     _add_outline(writer, bookmarks)
     _add_destinations(writer, anchors)
+    _drop_dangling_links(writer, set(anchors))
     out = io.BytesIO()
     writer.write(out)
     if progress is not None:
@@ -204,3 +206,18 @@ def _add_destinations(writer: PdfWriter, anchors: dict[str, tuple[int, float, fl
     if "/Names" not in root:
         root[NameObject("/Names")] = DictionaryObject()
     root["/Names"][NameObject("/Dests")] = writer._add_object(tree)
+
+
+def _drop_dangling_links(writer: PdfWriter, names: set[str]) -> None:
+    """A link to an id that no part holds (a note's own "#…" link) was only kept for its
+    stand-in: WeasyPrint drops those in a whole layout, and so does the joined PDF."""
+    for page in writer.pages:
+        if "/Annots" not in page:
+            continue
+        links = [annotation.get_object() for annotation in page["/Annots"]]
+        kept = [
+            annotation
+            for annotation, link in zip(page["/Annots"], links, strict=True)
+            if "/Dest" not in link or str(link["/Dest"]) in names
+        ]
+        page[NameObject("/Annots")] = ArrayObject(kept)
