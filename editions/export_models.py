@@ -1,7 +1,8 @@
 """Whole-edition exports that run in the background, with their progress and their ZIP.
 
 The web process creates an ``ExportJob`` and enqueues a task; the worker fills in the
-progress as each file is written, then stores the archive. The archive lives in the
+progress as each file is written (and within a long file, as its steps are done), then
+stores the archive. The archive lives in the
 database because the web process and the worker share nothing else (separate containers
 under docker compose); an edition's export is a few megabytes at most.
 """

@@ -181,6 +181,7 @@ def test_a_long_file_reports_its_steps_to_the_job_page_as_it_goes(
     from editions.exporters import jobs, pdf
 
     # The PDF in parts of one row (a book's are a few hundred), every step written.
+    monkeypatch.setattr(pdf, "WHOLE_ROWS", 1)
     monkeypatch.setattr(pdf, "PART_ROWS", 1)
     monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0)
     edition = annotated.document.edition

@@ -115,12 +115,14 @@ def test_the_received_note_is_labelled_once_in_the_html_and_pdf(annotated):
 def in_parts(monkeypatch):
     """Parts of one row and two notes: the fixtures' short documents are laid out as a
     book is (the Verne book in parts of a few hundred rows and notes)."""
+    monkeypatch.setattr(pdf_exporter, "WHOLE_ROWS", 1)
     monkeypatch.setattr(pdf_exporter, "PART_ROWS", 1)
     monkeypatch.setattr(pdf_exporter, "PART_NOTES", 2)
 
 
 @pytest.fixture
 def by_four_rows(monkeypatch):
+    monkeypatch.setattr(pdf_exporter, "WHOLE_ROWS", 4)
     monkeypatch.setattr(pdf_exporter, "PART_ROWS", 4)
 
 

@@ -4,7 +4,7 @@ The print stylesheet of that HTML does the page work: A4 (landscape when more th
 texts face each other), running heads with the edition and the document's title, page
 numbers, the table's heading row repeated on each page.
 
-An edition of up to ``PART_ROWS`` aligned rows is laid out whole, and tagged for
+An edition of up to ``WHOLE_ROWS`` aligned rows is laid out whole, and tagged for
 accessibility as PDF/UA-1 (WeasyPrint's variant): a structure tree that screen readers follow
 (headings, tables, lists, notes), the document's title shown as the window title, and its
 language (the page's; each text's own language on its column).
@@ -51,6 +51,9 @@ PAGES_TEMPLATE = "editions/exports/pdf_pages.html"
 # time faster than that (a table of 150 Verne rows took 9 s, of 300 rows 70 s, of 600 rows
 # 116 s: docs/BENCHMARKS.md): parts of 150 rows keep both near a short document's.
 PART_ROWS = 150
+# Up to this many rows, the edition is laid out whole and tagged (PDF/UA-1): the tagging does
+# not survive joining parts. 300 rows peaked at 262 MiB.
+WHOLE_ROWS = 300
 PART_NOTES = 250  # and annotations' notes
 
 _LINK = re.compile(r'href="#([^"]+)"')
@@ -72,7 +75,7 @@ class Part:
 
 def export_pdf(export: DocumentExport, progress: Progress | None = None) -> bytes:
     data = context(export)
-    if len(data["rows"]) <= PART_ROWS:
+    if len(data["rows"]) <= WHOLE_ROWS:
         pdf = HTML(string=render_to_string(TEMPLATE, data)).write_pdf(pdf_variant="pdf/ua-1")
         if progress is not None:
             progress(1, 1)
