@@ -326,12 +326,21 @@ def test_an_edition_bundle_reports_progress_after_each_file(annotated):
     heard = []
     edition = annotated.document.edition
     bundle = edition_bundle(edition, ["csv", "tmx"], BASE, lambda *done: heard.append(done))
-    assert heard == [(1, 2), (2, 2)]
+    # (files written, files, steps done in the file being written, its steps): these
+    # formats are written in one step, and say nothing of steps.
+    assert heard == [(1, 2, 0, 0), (2, 2, 0, 0)]
     names = zipfile.ZipFile(io.BytesIO(bundle.data)).namelist()
     assert names == [
         f"test-edition/{annotated.document.slug}.annotations.csv",
         f"test-edition/{annotated.document.slug}.tmx",
     ]
+
+
+def test_a_tei_file_reports_its_steps_as_it_is_written(annotated):
+    heard = []
+    edition_bundle(annotated.document.edition, ["tei"], BASE, lambda *done: heard.append(done))
+    # The header, each of the two texts, the alignments and annotations, the file written.
+    assert heard == [(0, 1, step, 5) for step in range(1, 6)] + [(1, 1, 0, 0)]
 
 
 @pytest.mark.parametrize("key", list(FORMATS))
