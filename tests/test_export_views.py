@@ -174,6 +174,7 @@ def test_a_whole_edition_export_is_queued_polled_run_by_the_worker_and_downloade
     ]
 
 
+@pytest.mark.slow  # the PDF in parts and a DOCX, through the worker
 @pytest.mark.django_db(transaction=True)
 def test_a_long_file_reports_its_steps_to_the_job_page_as_it_goes(
     client_as, annotated, monkeypatch
@@ -198,7 +199,7 @@ def test_a_long_file_reports_its_steps_to_the_job_page_as_it_goes(
             stored = ExportJob.objects.get(pk=job.pk)
             seen.append((stored.done, stored.step, stored.steps, stored.percent))
             if done == 0 and step == 2:
-                url = _edition_url("export_job", edition, job.pk)
+                url = edition_url(edition, "export_job", job.pk)
                 pages.append(client.get(url, headers={"HX-Request": "true"}).content.decode())
 
         return bundle(edition, keys, base_url, progress_and_look)

@@ -147,6 +147,7 @@ def _links(pdf: PdfReader) -> dict[str, list[int]]:
     return links
 
 
+@pytest.mark.slow  # several layouts by WeasyPrint
 def test_a_long_edition_is_laid_out_in_parts_reporting_each(three_texts, by_four_rows):
     steps: list = []
     pdf = _joined(three_texts, steps)
@@ -163,6 +164,7 @@ def test_a_long_edition_is_laid_out_in_parts_reporting_each(three_texts, by_four
     assert re.search(rf"^{rows} ", text, re.M)
 
 
+@pytest.mark.slow  # several layouts by WeasyPrint
 def test_the_joined_pages_are_numbered_through_with_running_heads(three_texts, by_four_rows):
     texts = _texts(_joined(three_texts))
     count = len(texts)
@@ -175,6 +177,7 @@ def test_the_joined_pages_are_numbered_through_with_running_heads(three_texts, b
         assert three_texts.edition.title in text and three_texts.title in text, text[:300]
 
 
+@pytest.mark.slow  # several layouts by WeasyPrint
 def test_notes_and_their_calls_link_each_other_across_parts(annotated, in_parts):
     pdf = _joined(annotated.document)
     links = _links(pdf)
@@ -198,6 +201,7 @@ def test_notes_and_their_calls_link_each_other_across_parts(annotated, in_parts)
     assert text_page in links["note-1"] and text_page < notes_page
 
 
+@pytest.mark.slow  # several layouts by WeasyPrint
 def test_the_joined_pdf_keeps_language_title_and_outline_but_not_the_tags(annotated, in_parts):
     pdf = _joined(annotated.document)
     catalog = pdf.trailer["/Root"]
