@@ -24,9 +24,7 @@ from .alignment_store import (
     create_alignment,
     realign_from,
 )
-from .export_models import JobStatus
-from .job_models import AlignmentJob
-from .models import Alignment, Document, Witness
+from .models import Alignment, AlignmentJob, Document, JobStatus, Witness
 
 # Units (headings and paragraphs, both texts together) above which the aligner runs in the
 # worker: 1,000 units align in about a second on one core, a request's fair share.

@@ -14,19 +14,22 @@ from django.utils.translation import gettext as _
 
 from . import inbox_cache, limits
 from .anchoring import anchor, build_selectors
-from .annotation_models import (
+from .events import publish
+from .markup import mentioned, render_markdown
+from .models import (
     DEFAULT_CATEGORIES,
     Annotation,
     AnnotationTarget,
     Category,
+    Document,
+    Edition,
     Notification,
     Reply,
+    Role,
+    Segment,
     Status,
     Visibility,
 )
-from .events import publish
-from .markup import mentioned, render_markdown
-from .models import Document, Edition, Role, Segment
 from .permissions import has_role
 
 

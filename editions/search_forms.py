@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .annotation_models import Category
 from .concordance import MODES, SORTS
-from .models import Edition, Witness, WitnessRole
+from .models import Category, Edition, Witness, WitnessRole
 from .text import fold
 
 MAX_QUERY = 200

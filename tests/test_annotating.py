@@ -15,7 +15,7 @@ from editions.annotating import (
     update_annotation,
     visible_annotations,
 )
-from editions.annotation_models import Event
+from editions.models import Event
 
 TEXT = (
     "Everyone admits that the Soviets miscalculated. It remains hard to define their real "

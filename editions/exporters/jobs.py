@@ -25,8 +25,7 @@ from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
-from ..export_models import ExportJob, JobStatus
-from ..models import Edition
+from ..models import Edition, ExportJob, JobStatus
 from .bundle import edition_bundle, edition_file_count
 
 # Finished exports are kept this long, then deleted when someone starts a new one.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..token_models import MAX_TOKENS_PER_USER, ApiToken
+from ..models import MAX_TOKENS_PER_USER, ApiToken
 
 
 class TokenForm(forms.Form):

@@ -34,9 +34,7 @@ from ..alignment_store import (
     undo,
 )
 from ..editor_rows import ROW_MARK, review_state, window_rows
-from ..export_models import JobStatus
-from ..job_models import AlignmentJob
-from ..models import Alignment, Role
+from ..models import Alignment, AlignmentJob, JobStatus, Role
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
 

@@ -31,8 +31,7 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
-from ..annotation_models import Annotation
-from ..models import Role, Witness
+from ..models import Annotation, Role, Witness
 from ..permissions import edition_for, has_role
 from ..w3c import (
     MEDIA_TYPE,

@@ -33,8 +33,17 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
-from ..annotation_models import Annotation, AnnotationTarget, Category, Status, Visibility
-from ..models import Document, Edition, Role, Segment
+from ..models import (
+    Annotation,
+    AnnotationTarget,
+    Category,
+    Document,
+    Edition,
+    Role,
+    Segment,
+    Status,
+    Visibility,
+)
 from ..panel_cache import filter_choices, listed_annotations, rendered_items
 from ..permissions import Abilities, edition_for, has_role
 from .common import document_or_404

@@ -19,13 +19,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..export_forms import ExchangeImportForm, FormatsForm
-from ..export_models import ExportJob, JobStatus
 from ..exporters import FORMATS, ExportFile, available_keys, export_document, unavailable
 from ..exporters.bundle import ZIP_TYPE, document_bundle
 from ..exporters.jobs import recover_stale_jobs, refresh, start_export
 from ..importers.base import RecordError
 from ..importers.exchange import import_exchange
-from ..models import Edition, Role
+from ..models import Edition, ExportJob, JobStatus, Role
 from ..permissions import Abilities, edition_for
 from .common import document_or_404, redirect_after_post
 

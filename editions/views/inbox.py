@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import inbox_cache
-from ..annotation_models import Annotation, Notification, Visibility
-from ..models import Membership
+from ..models import Annotation, Membership, Notification, Visibility
 from ..permissions import readable_editions
 
 # The inbox lists this many notifications at most, newest first; a member page this many notes.

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from ..token_models import ApiToken
+from ..models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 CHALLENGE = 'Bearer realm="annotations"'

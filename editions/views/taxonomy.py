@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import limits
 from ..annotating import ensure_categories
-from ..annotation_models import Category
-from ..models import Role
+from ..models import Category, Role
 from ..permissions import Abilities, edition_for
 
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Edition
+from .editions import Edition
 
 
 class JobStatus(models.TextChoices):

@@ -11,8 +11,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .export_models import JobStatus
-from .models import Alignment, Document, Witness
+from .alignments import Alignment
+from .exports import JobStatus
+from .texts import Document, Witness
 
 
 class AlignmentJob(models.Model):
