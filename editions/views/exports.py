@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from ..export_forms import ExchangeImportForm, FormatsForm
 from ..exporters import FORMATS, ExportFile, available_keys, export_document, unavailable
 from ..exporters.bundle import ZIP_TYPE, document_bundle
 from ..exporters.jobs import recover_stale_jobs, refresh, start_export
+from ..forms import ExchangeImportForm, FormatsForm
 from ..importers.base import RecordError
 from ..importers.exchange import import_exchange
 from ..models import Edition, ExportJob, JobStatus, Role

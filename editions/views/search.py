@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import concordance, limits, search
+from ..forms import ConcordanceForm, SearchForm
 from ..permissions import readable_editions
 from ..search.results import hits
-from ..search_forms import ConcordanceForm, SearchForm
 
 HITS_PER_PAGE = 20
 LINES_PER_PAGE = 50

@@ -5,10 +5,10 @@ from dataclasses import replace
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .concordance import MODES, SORTS
-from .models import Category, Edition, Witness, WitnessRole
-from .text import fold
+from .. import search
+from ..concordance import MODES, SORTS
+from ..models import Category, Edition, Witness, WitnessRole
+from ..text import fold
 
 MAX_QUERY = 200
 
