@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +27,6 @@ def _page(request: HttpRequest, form: TokenForm, secret: str = "", status: int =
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def account(request: HttpRequest) -> HttpResponse:
     """GET: the tokens; POST: a new one, whose secret this answer shows once."""
     if request.method == "GET":
@@ -51,7 +49,6 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # only one's own
     token.delete()

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,7 +23,6 @@ PREVIEW_NOTES = 20
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) -> HttpResponse:
     """Upload or paste a record; preview what was parsed; save it on confirmation.
 
