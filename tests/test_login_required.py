@@ -9,7 +9,7 @@ request to any other URL is sent to the sign-in page, whatever the method.
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 # Public views by URL name, with why.
 PUBLIC = {
@@ -112,3 +112,13 @@ def test_the_admin_sends_an_anonymous_visitor_to_its_own_sign_in(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("name", "route"),
+    [(name, route) for name, route, _view in PATTERNS if not name.startswith("/")],
+    ids=[name for name, _route, _view in PATTERNS if not name.startswith("/")],
+)
+def test_every_named_url_resolves_back_to_its_name(name, route):
+    """No pattern shadows another (the nested lists keep their order)."""
+    assert resolve(sample_path(name, route)).view_name == name
