@@ -34,16 +34,15 @@ from ..alignment_store import (
 )
 from ..editor_rows import ROW_MARK, review_state, window_rows
 from ..models import Alignment, AlignmentJob, JobStatus, Role
-from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
+from ..permissions import Abilities, document_for
+from .common import redirect_after_post
 
 Edit = Callable[[list[Row]], list[Row]]
 
 
 @require_POST
 def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, _role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     witnesses = {str(w.pk): w for w in document.witnesses.all()}
     source = witnesses.get(request.POST.get("source", ""))
     target = witnesses.get(request.POST.get("target", ""))
@@ -70,8 +69,7 @@ def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
 @require_GET
 def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -> HttpResponse:
     """A background alignment's progress: the page, or (htmx) the part that it polls."""
-    edition, _role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     job = refresh(
         get_object_or_404(
             AlignmentJob.objects.select_related("source", "target"), pk=job_id, document=document
@@ -90,9 +88,7 @@ def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -
 
 
 def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    document.edition = edition  # known already: its URLs cost no query
+    edition, role, document = document_for(request, slug, doc_slug, needs=needs)
     alignment = get_object_or_404(
         Alignment.objects.select_related("source", "target"), pk=pk, document=document
     )

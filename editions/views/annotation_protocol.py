@@ -32,7 +32,7 @@ from ..annotating import (
     visible_annotations,
 )
 from ..models import Annotation, Role, Witness
-from ..permissions import edition_for, has_role
+from ..permissions import has_role, witness_for
 from ..w3c import (
     MEDIA_TYPE,
     PAGE_SIZE,
@@ -45,7 +45,6 @@ from ..w3c import (
     page_json,
     parse_annotation,
 )
-from .common import document_or_404
 from .protocol_auth import json_error, protocol_endpoint
 
 CONTAINER_LINKS = (
@@ -59,12 +58,6 @@ RESOURCE_METHODS = "GET, HEAD, PUT, DELETE, OPTIONS"
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 _PREFER_INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"')
-
-
-def _witness(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    return role, get_object_or_404(Witness, document=document, slug=witness_slug)
 
 
 def _json_response(data: dict, status: int = 200, **headers) -> HttpResponse:
@@ -108,7 +101,7 @@ def _preferred(request: HttpRequest) -> set[str]:
 @require_http_methods(["GET", "HEAD", "POST", "OPTIONS"])
 def container(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str) -> HttpResponse:
     needs = Role.ANNOTATOR if request.method == "POST" else Role.READER
-    _role, witness = _witness(request, slug, doc_slug, witness_slug, needs)
+    _edition, _role, _document, witness = witness_for(request, slug, doc_slug, witness_slug, needs)
     headers = {"Link": CONTAINER_LINKS, "Allow": CONTAINER_METHODS, "Accept_Post": MEDIA_TYPE}
     if request.method == "OPTIONS":
         return HttpResponse(
@@ -227,7 +220,7 @@ def resource(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, key: str
 ) -> HttpResponse:
     needs = Role.READER if request.method in ("GET", "HEAD", "OPTIONS") else Role.ANNOTATOR
-    role, witness = _witness(request, slug, doc_slug, witness_slug, needs)
+    _edition, role, _document, witness = witness_for(request, slug, doc_slug, witness_slug, needs)
     annotation = _annotation_or_404(request, witness, key)
     headers = {"Link": RESOURCE_LINKS, "Allow": RESOURCE_METHODS}
     if request.method == "OPTIONS":

@@ -45,15 +45,7 @@ from ..models import (
     Visibility,
 )
 from ..panel_cache import filter_choices, listed_annotations, rendered_items
-from ..permissions import Abilities, edition_for, has_role
-from .common import document_or_404
-
-
-def _document(request: HttpRequest, slug: str, doc_slug: str, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    document.edition = edition  # known already: its URLs cost no query
-    return edition, role, document
+from ..permissions import Abilities, document_for, has_role
 
 
 def _annotation(request, document: Document, pk: int) -> Annotation:
@@ -137,7 +129,7 @@ def _thread_response(request, edition, role, document, annotation, status=200, e
 
 @require_POST
 def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     try:
         annotation = create_annotation(
             user=request.user,
@@ -160,14 +152,14 @@ def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpRes
 
 @require_GET
 def annotation_detail(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.READER)
+    edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     annotation = _annotation(request, document, pk)
     return _thread_response(request, edition, role, document, annotation)
 
 
 @require_http_methods(["GET", "POST"])
 def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
         raise Http404
@@ -199,7 +191,7 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 @require_POST
 def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     wanted = Status.RESOLVED if request.POST.get("status") == "resolved" else Status.OPEN
     annotation = set_status(annotation, wanted)
@@ -210,7 +202,7 @@ def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 @require_POST
 def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
         raise Http404
@@ -224,7 +216,7 @@ def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 @require_POST
 def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     body = request.POST.get("body", "")
     try:
@@ -243,7 +235,7 @@ def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> Htt
 
 @require_POST
 def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     target = get_object_or_404(
         AnnotationTarget.objects.select_related("annotation"),
         pk=pk,
@@ -312,7 +304,7 @@ def _known_place(annotations: list, document: Document) -> list:
 
 @require_GET
 def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.READER)
+    edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     # Not a small integer (offset=10**25 overflows the database's OFFSET): from the start.
     offset = limits.small_int(request.GET.get("offset", "0"), minimum=0) or 0
     annotations, wanted = filtered_annotations(request, document, offset)
@@ -357,7 +349,7 @@ def _more_url(request: HttpRequest, filters: dict, offset: int) -> str:
 
 @require_GET
 def presence(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    _edition, _role, document = _document(request, slug, doc_slug, Role.READER)
+    _edition, _role, document = document_for(request, slug, doc_slug, Role.READER)
     users = events.present_users(document.pk)
     return render(request, "editions/presence.html", {"users": users, "me": request.user})
 
@@ -368,7 +360,9 @@ async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> Htt
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=401)
-    _edition, _role, document = await sync_to_async(_document)(request, slug, doc_slug, Role.READER)
+    _edition, _role, document = await sync_to_async(document_for)(
+        request, slug, doc_slug, Role.READER
+    )
     after = request.headers.get("Last-Event-ID") or request.GET.get("after")
     after_id = await sync_to_async(events.resume_point)(document.pk, after)
     if not isinstance(request, ASGIRequest):

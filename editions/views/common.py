@@ -14,10 +14,6 @@ def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def document_or_404(edition: Edition, doc_slug: str) -> Document:
-    return get_object_or_404(Document, edition=edition, slug=doc_slug)
-
-
 def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, list[Witness]]:
     """The document and its witnesses, the original first, in one query (every page of a
     document's text asks for both); a document without a witness yet costs a second one."""
@@ -27,7 +23,9 @@ def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, l
         .order_by("pk")
     )
     if not witnesses:
-        return document_or_404(edition, doc_slug), []
+        document = get_object_or_404(Document, edition=edition, slug=doc_slug)
+        document.edition = edition  # known already: its URLs cost no query
+        return document, []
     document = witnesses[0].document
     for witness in witnesses:
         witness.document = document  # one instance, as the document's own queries give

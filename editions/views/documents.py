@@ -20,8 +20,8 @@ from ..docpage import (
 from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Document, Role, Segment, Witness
-from ..permissions import Abilities, edition_for
-from .common import document_and_witnesses, document_or_404, redirect_after_post
+from ..permissions import Abilities, document_for, edition_for
+from .common import document_and_witnesses, redirect_after_post
 
 # A live refresh re-reads the rows the reader has loaded, this many at most.
 MAX_REFRESH_ROWS = 400
@@ -257,8 +257,7 @@ def _query(context: dict, **values) -> str:
 
 @require_http_methods(["GET", "POST"])
 def document_edit(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug)
+    edition, role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     if request.method == "GET":
         form = DocumentForm(instance=document, initial={"version": document.version})
         return _document_form(request, edition, document, form, role)

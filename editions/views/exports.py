@@ -24,8 +24,8 @@ from ..forms import ExchangeImportForm, FormatsForm
 from ..importers.base import RecordError
 from ..importers.exchange import import_exchange
 from ..models import Edition, ExportJob, JobStatus, Role
-from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
+from ..permissions import Abilities, document_for, edition_for
+from .common import redirect_after_post
 
 RECENT_JOBS = 5
 
@@ -45,8 +45,7 @@ def _download(item: ExportFile) -> HttpResponse:
 
 @require_GET
 def document_export(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, role, document = document_for(request, slug, doc_slug)
     form = FormatsForm(initial={"format": available_keys(document, list(FORMATS))})
     return render(request, "editions/document_export.html", _document_page(document, role, form))
 
@@ -64,8 +63,7 @@ def _document_page(document, role, form: FormatsForm) -> dict:
 
 @require_GET
 def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: str) -> HttpResponse:
-    edition, _role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
     if reason := unavailable(document, fmt):
@@ -76,8 +74,7 @@ def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: st
 @require_GET
 def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The chosen formats: one file, or a ZIP of several."""
-    edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, role, document = document_for(request, slug, doc_slug)
     form = FormatsForm(request.GET)
     if form.is_valid() and not available_keys(document, form.cleaned_data["format"]):
         form.add_error("format", unavailable(document, form.cleaned_data["format"][0]))

@@ -15,8 +15,8 @@ from ..importers.base import RecordError
 from ..importers.store import find_identical_witness, stand_in_title
 from ..importers.summary import summarize
 from ..models import Document, Role, Witness
-from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
+from ..permissions import Abilities, document_for, edition_for
+from .common import redirect_after_post
 
 PREVIEW_SEGMENTS = 60  # shown in full; a book's other 2,000 are counted, not rendered
 PREVIEW_NOTES = 20
@@ -29,8 +29,11 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
     Without ``doc_slug`` the record becomes a new document of the edition; with it, a new
     witness of that document.
     """
-    edition, role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug) if doc_slug else None
+    if doc_slug:
+        edition, role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
+    else:
+        edition, role = edition_for(request, slug, needs=Role.EDITOR)
+        document = None
     # A link may suggest what is coming ("add the French original": ?language=fr&role=original).
     suggested = {k: request.GET[k][:20] for k in ("language", "role") if k in request.GET}
     form = ImportForm(request.POST or None, request.FILES or None, initial=suggested)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..comparison import CompareOptions, diff_texts, revision_diffs
 from ..forms import SegmentTextForm
 from ..models import Role, Segment, SegmentRevision, Witness, WitnessRole
-from ..permissions import Abilities, edition_for
+from ..permissions import Abilities, witness_for
 from ..revisions import (
     StaleSegment,
     UnknownVersion,
@@ -32,19 +32,12 @@ from ..revisions import (
     text_at,
     versions_of,
 )
-from .common import document_or_404, redirect_after_post
+from .common import redirect_after_post
 from .comparison import similarity_figure
 
 # A history shows every change, whitespace included.
 HISTORY_OPTIONS = CompareOptions(show_punctuation=True, show_whitespace=True)
 WITNESS_HISTORY_LENGTH = 200
-
-
-def _witness(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    witness = get_object_or_404(Witness, document=document, slug=witness_slug)
-    return edition, role, document, witness
 
 
 def _segment(witness: Witness, sid: str) -> Segment:
@@ -66,7 +59,9 @@ def _context(edition, role, document, witness, segment, **extra) -> dict:
 def segment_edit(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.EDITOR
+    )
     segment = _segment(witness, sid)
     if request.method == "GET":
         form = SegmentTextForm(initial={"text": segment.text, "version": segment.version})
@@ -137,7 +132,9 @@ def _saved(request: HttpRequest, segment: Segment, revision) -> HttpResponse:
 def segment_history(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.READER)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.READER
+    )
     segment = _segment(witness, sid)
     versions = versions_of(segment)
     texts = {v.number: v.text for v in versions}
@@ -176,7 +173,9 @@ def _version_param(value: str | None, known: dict[int, str], default: int) -> in
 def segment_revert(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.EDITOR
+    )
     segment = _segment(witness, sid)
     history_url = reverse(
         "editions:segment_history", args=[edition.slug, document.slug, witness.slug, sid]
@@ -208,7 +207,9 @@ def segment_revert(
 def witness_history(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.READER)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.READER
+    )
     revisions = list(
         SegmentRevision.objects.filter(segment__witness=witness)
         .select_related("segment", "user")
@@ -235,7 +236,9 @@ LABEL_MAX = Witness._meta.get_field("label").max_length
 def revision_create(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str
 ) -> HttpResponse:
-    edition, _role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    edition, _role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.EDITOR
+    )
     if witness.role == WitnessRole.ORIGINAL:
         messages.error(request, _("Only a translation or a revision can be revised."))
         return redirect_after_post(request, document.get_absolute_url())
