@@ -18,13 +18,13 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from .alignment.rows import RowError
 from .alignment_store import (
-    StaleAlignment,
     check_alignable,
     check_row_exists,
     create_alignment,
     realign_from,
 )
 from .models import Alignment, AlignmentJob, Document, JobStatus, Witness
+from .versioning import StaleVersion, check_current
 
 # Units (headings and paragraphs, both texts together) above which the aligner runs in the
 # worker: 1,000 units align in about a second on one core, a request's fair share.
@@ -62,8 +62,7 @@ def start_alignment(document: Document, source: Witness, target: Witness, user) 
 
 def start_realignment(alignment: Alignment, version: int, user, row: int) -> AlignmentJob:
     """Queue re-aligning ``alignment`` from ``row`` on, if it is still at ``version`` then."""
-    if not Alignment.objects.filter(pk=alignment.pk, version=version).exists():
-        raise StaleAlignment  # the page is out of date: refused now, not in the worker
+    check_current(alignment, version)  # the page is out of date: refused now, not in the worker
     check_row_exists(row, alignment.rows.count())  # likewise a row that does not exist
     pending = AlignmentJob.objects.filter(
         alignment=alignment, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
@@ -102,7 +101,7 @@ def run_alignment(job_id: int) -> int:
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             alignment = _align(job, progress)
-    except StaleAlignment:
+    except StaleVersion:
         message = _("Someone else changed this alignment meanwhile: it was not re-aligned.")
         jobs.update(status=JobStatus.FAILED, message=message, finished_at=timezone.now())
         return 0

@@ -2,7 +2,7 @@
 
 Every change runs in one transaction that first moves the alignment's version on with a
 conditional ``UPDATE ... WHERE version = n``: a change based on a stale page is refused
-(``StaleAlignment``) instead of silently undoing someone else's work. Each change is recorded
+(``StaleVersion``) instead of silently undoing someone else's work. Each change is recorded
 with the rows before and after, which undo, redo and the history list use.
 """
 
@@ -29,6 +29,7 @@ from .models import (
     SegmentKind,
     Witness,
 )
+from .versioning import update_if_current
 
 # Below this confidence an unconfirmed row is marked for review.
 LOW_CONFIDENCE = 0.5
@@ -51,10 +52,6 @@ NOT_UNDOABLE = {"align", "undo", "redo"}
 
 # A history line: an untranslated message and its arguments (``AlignmentChange.summary``).
 Summary = tuple[str, dict]
-
-
-class StaleAlignment(Exception):
-    """The alignment changed since the page was loaded."""
 
 
 def alignable_segments(witness: Witness) -> list[Segment]:
@@ -200,11 +197,7 @@ def change(
     ``summary`` is the history line: an untranslated message (``gettext_noop``) and its
     arguments, translated when shown."""
     with transaction.atomic():
-        moved_on = Alignment.objects.filter(pk=alignment.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not moved_on:
-            raise StaleAlignment
+        update_if_current(alignment, version, updated_at=timezone.now())
         alignment.refresh_from_db()
         before = rows_of(alignment)
         after = edit(before)

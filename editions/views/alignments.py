@@ -24,7 +24,6 @@ from ..alignment import rows as ops
 from ..alignment.rows import Row, RowError
 from ..alignment_store import (
     LOW_CONFIDENCE,
-    StaleAlignment,
     Summary,
     change,
     create_alignment,
@@ -35,6 +34,7 @@ from ..alignment_store import (
 from ..editor_rows import ROW_MARK, review_state, window_rows
 from ..models import Alignment, AlignmentJob, JobStatus, Role
 from ..permissions import Abilities, document_for
+from ..versioning import StaleVersion
 from .common import redirect_after_post
 
 Edit = Callable[[list[Row]], list[Row]]
@@ -242,7 +242,7 @@ def alignment_operate(
     status, focus = 200, row
     try:
         focus = _apply(request, alignment, op, row, version)
-    except StaleAlignment:
+    except StaleVersion:
         status = 409
         messages.warning(
             request,

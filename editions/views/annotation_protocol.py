@@ -24,7 +24,6 @@ from ..anchoring import anchor
 from ..annotating import (
     AnnotationError,
     Span,
-    StaleAnnotation,
     create_annotation,
     delete_annotation,
     may_change,
@@ -33,6 +32,7 @@ from ..annotating import (
 )
 from ..models import Annotation, Role, Witness
 from ..permissions import has_role, witness_for
+from ..versioning import StaleVersion
 from ..w3c import (
     MEDIA_TYPE,
     PAGE_SIZE,
@@ -258,7 +258,7 @@ def _update(request, witness, annotation, headers) -> HttpResponse:
         return _error(exc.status, str(exc))
     except (ValueError, ProtocolError, AnnotationError) as exc:
         return _error(400, str(exc))
-    except StaleAnnotation:
+    except StaleVersion:
         return _error(412, "The annotation changed meanwhile.")
     iri = annotation_iri(request, witness, annotation)
     return _json_response(

@@ -23,7 +23,6 @@ from .. import events, limits
 from ..annotating import (
     AnnotationError,
     Span,
-    StaleAnnotation,
     add_reply,
     create_annotation,
     delete_annotation,
@@ -46,6 +45,7 @@ from ..models import (
 )
 from ..panel_cache import filter_choices, listed_annotations, rendered_items
 from ..permissions import Abilities, document_for, has_role
+from ..versioning import StaleVersion
 
 
 def _annotation(request, document: Document, pk: int) -> Annotation:
@@ -175,12 +175,12 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
         mine["category"] = _category(edition, request.POST.get("category"))
         version = limits.small_int(request.POST.get("version", ""))
         if version is None:
-            raise StaleAnnotation  # not a version this annotation ever had
+            raise StaleVersion(annotation)  # not a version this annotation ever had
         annotation = update_annotation(annotation, version, **mine)
     except AnnotationError as exc:  # the text as typed comes back, with the reason
         extra = {"editing": 1, "typed": mine, "edit_error": str(exc)}
         return _thread_response(request, edition, role, document, annotation, 400, extra)
-    except (StaleAnnotation, ValueError):
+    except (StaleVersion, ValueError):
         annotation.refresh_from_db()
         extra = {"editing": 1, "conflict": True, "typed": mine}
         return _thread_response(request, edition, role, document, annotation, 409, extra)

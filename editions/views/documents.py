@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Document, Role, Segment, Witness
 from ..permissions import Abilities, document_for, edition_for
+from ..versioning import StaleVersion, update_if_current
 from .common import document_and_witnesses, redirect_after_post
 
 # A live refresh re-reads the rows the reader has loaded, this many at most.
@@ -264,20 +264,14 @@ def document_edit(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespons
     form = DocumentForm(request.POST, instance=Document.objects.get(pk=document.pk))
     if not form.is_valid():
         return _document_form(request, edition, document, form, role, status=400)
-    if not _save_if_current(document, form):
+    values = {name: form.cleaned_data[name] for name in DOCUMENT_METADATA_FIELDS}
+    try:
+        update_if_current(document, form.cleaned_data["version"], **values)
+    except StaleVersion:
         document.refresh_from_db()
         return _document_form(request, edition, document, form, role, status=409, conflict=document)
     messages.success(request, _("Document saved."))
     return redirect_after_post(request, document.get_absolute_url())
-
-
-def _save_if_current(document: Document, form: DocumentForm) -> bool:
-    """Save only if nobody saved since the editor loaded the form (no lost update)."""
-    values = {name: form.cleaned_data[name] for name in DOCUMENT_METADATA_FIELDS}
-    updated = Document.objects.filter(pk=document.pk, version=form.cleaned_data["version"]).update(
-        **values, version=F("version") + 1
-    )
-    return updated == 1
 
 
 def _document_form(request, edition, document, form, role, *, status=200, conflict=None):

@@ -23,7 +23,6 @@ from ..forms import SegmentTextForm
 from ..models import Role, Segment, SegmentRevision, Witness, WitnessRole
 from ..permissions import Abilities, witness_for
 from ..revisions import (
-    StaleSegment,
     UnknownVersion,
     create_revision_witness,
     normalize_text,
@@ -32,6 +31,7 @@ from ..revisions import (
     text_at,
     versions_of,
 )
+from ..versioning import StaleVersion
 from .common import redirect_after_post
 from .comparison import similarity_figure
 
@@ -73,7 +73,7 @@ def segment_edit(
     data = form.cleaned_data
     try:
         revision = save_text(segment, data["version"], data["text"], request.user, data["reason"])
-    except StaleSegment as stale:
+    except StaleVersion as stale:
         yours = normalize_text(data["text"])
         context = _conflict_context(
             edition, role, document, witness, stale.current, yours, data["reason"]
@@ -187,7 +187,7 @@ def segment_revert(
     except (ValueError, UnknownVersion):
         messages.error(request, _("There is no such version of this text to revert to."))
         return redirect_after_post(request, history_url)
-    except StaleSegment as stale:
+    except StaleVersion as stale:
         # "Yours" is the text you asked to bring back.
         yours = text_at(stale.current, to_version)
         context = _conflict_context(edition, role, document, witness, stale.current, yours, "")
