@@ -4,8 +4,6 @@ Each editing operation is one POST carrying the alignment version the page showe
 answer is the editor fragment (htmx) or a redirect back to the row (plain form post).
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -16,19 +14,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from ..align_jobs import refresh, runs_in_background, start_alignment, start_realignment
-from ..alignment import rows as ops
-from ..alignment.rows import Row, RowError
+from ..alignment.rows import RowError
 from ..alignment_store import (
     LOW_CONFIDENCE,
-    Summary,
     change,
     create_alignment,
     realign_from,
     redo,
+    row_edit,
     undo,
 )
 from ..editor_rows import ROW_MARK, review_state, window_rows
@@ -36,8 +32,6 @@ from ..models import Alignment, AlignmentJob, JobStatus, Role
 from ..permissions import Abilities, document_for
 from ..versioning import StaleVersion
 from .common import redirect_after_post
-
-Edit = Callable[[list[Row]], list[Row]]
 
 
 @require_POST
@@ -171,65 +165,6 @@ def _int(value, default: int) -> int:
         return default
 
 
-def _row_edit(op: str, post, row: int) -> tuple[Edit, Summary, int]:
-    """The edit an operation makes, its summary for the history, and the row to focus after."""
-    n = row + 1
-    table: dict[str, tuple[Edit, Summary, int]] = {
-        "merge": (
-            lambda rows: ops.merge_with_next(rows, row),
-            (gettext_noop("Merged rows %(a)s and %(b)s"), {"a": n, "b": n + 1}),
-            row,
-        ),
-        "split": (
-            lambda rows: ops.split(rows, row),
-            (gettext_noop("Split row %(n)s"), {"n": n}),
-            row,
-        ),
-        "gap": (
-            lambda rows: ops.insert_gap(rows, row),
-            (gettext_noop("Gave row %(n)s an empty counterpart"), {"n": n}),
-            row,
-        ),
-        "confirm": (
-            lambda rows: ops.confirm(rows, row),
-            (gettext_noop("Confirmed row %(n)s"), {"n": n}),
-            row,
-        ),
-        "confirm-up-to": (
-            lambda rows: ops.confirm_up_to(rows, row),
-            (gettext_noop("Confirmed rows 1 to %(n)s"), {"n": n}),
-            row,
-        ),
-    }
-    moves = {
-        ("source", "up"): gettext_noop("Moved a source unit of row %(n)s up"),
-        ("source", "down"): gettext_noop("Moved a source unit of row %(n)s down"),
-        ("target", "up"): gettext_noop("Moved a target unit of row %(n)s up"),
-        ("target", "down"): gettext_noop("Moved a target unit of row %(n)s down"),
-    }
-    for (side, direction), message in moves.items():
-        step = -1 if direction == "up" else 1
-        table[f"move-{side}-{direction}"] = (
-            _move(row, side, direction),
-            (message, {"n": n}),
-            max(row + step, 0),
-        )
-    if op == "link":
-        source_sid, target_sid = post.get("source_sid", ""), post.get("target_sid", "")
-        return (
-            lambda rows: ops.link(rows, source_sid, target_sid),
-            (gettext_noop("Linked %(a)s with %(b)s"), {"a": source_sid, "b": target_sid}),
-            row,
-        )
-    if op not in table:
-        raise RowError(_("Unknown operation."))
-    return table[op]
-
-
-def _move(row: int, side, direction) -> Edit:
-    return lambda rows: ops.move_unit(rows, row, side, direction)
-
-
 @require_POST
 def alignment_operate(
     request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
@@ -284,6 +219,7 @@ def _apply(request: HttpRequest, alignment: Alignment, op: str, row: int, versio
             return row
         realign_from(alignment, version, user, row)
         return row
-    edit, summary, focus = _row_edit(op, request.POST, row)
+    post = request.POST
+    edit, summary, focus = row_edit(op, row, post.get("source_sid", ""), post.get("target_sid", ""))
     change(alignment, version, user, op, summary, edit)
     return focus
