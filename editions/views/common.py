@@ -1,7 +1,7 @@
 """Small helpers the page modules share."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..models import Document, Edition, Witness, WitnessRole
@@ -32,3 +32,13 @@ def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, l
     document.edition = edition  # known already: its URLs cost no query
     witnesses.sort(key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk))
     return document, witnesses
+
+
+def render_partial_if_htmx(
+    request: HttpRequest, template_name: str, partial: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """The whole page, or for an htmx request only its ``partial`` (django-htmx's partial
+    rendering: one template, the fragment a swap needs defined in it with ``partialdef``)."""
+    if request.htmx:
+        template_name = f"{template_name}#{partial}"
+    return render(request, template_name, context, status=status)

@@ -13,7 +13,7 @@ from ..annotating import visible_in_edition
 from ..forms import EditionForm, MemberForm, RoleForm
 from ..models import Edition, Membership, Role, Witness
 from ..permissions import Abilities, edition_for, readable_editions
-from .common import redirect_after_post
+from .common import redirect_after_post, render_partial_if_htmx
 
 
 def _edition_list(request: HttpRequest, form: EditionForm, status: int = 200) -> HttpResponse:
@@ -105,8 +105,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "roles": Role.choices,
         "can": Abilities(role),
     }
-    template = "editions/members.html#member-list" if request.htmx else "editions/members.html"
-    return render(request, template, context, status=400 if form.is_bound else 200)
+    status = 400 if form.is_bound else 200
+    return render_partial_if_htmx(request, "editions/members.html", "member-list", context, status)
 
 
 def _members_url(edition: Edition) -> str:

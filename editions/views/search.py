@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -10,6 +9,7 @@ from .. import concordance, limits, search
 from ..forms import ConcordanceForm, SearchForm
 from ..permissions import readable_editions
 from ..search.results import hits
+from .common import render_partial_if_htmx
 
 HITS_PER_PAGE = 20
 LINES_PER_PAGE = 50
@@ -45,8 +45,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             matches, total = search.search(text, filters, offset=offset, limit=HITS_PER_PAGE)
         context.update(query=text, hits=hits(matches), total=total, page=page)
         context["also_searched"] = search.added_spellings(text, filters.equivalents)
-    template = "editions/search.html#results" if request.htmx else "editions/search.html"
-    return render(request, template, context)
+    return render_partial_if_htmx(request, "editions/search.html", "results", context)
 
 
 def _concordance(request: HttpRequest) -> tuple[ConcordanceForm, concordance.Concordance | None]:
@@ -75,9 +74,8 @@ def concordance_page(request: HttpRequest) -> HttpResponse:
         page = Paginator(result.lines, LINES_PER_PAGE).get_page(_page_number(request))
         context.update(page=page, lines=page.object_list)
         context["sort_links"] = _sort_links(request)
-    template = "editions/concordance.html#results" if request.htmx else "editions/concordance.html"
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, context, status=status)
+    return render_partial_if_htmx(request, "editions/concordance.html", "results", context, status)
 
 
 def _sort_links(request: HttpRequest) -> dict[str, str]:
