@@ -13,8 +13,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, default_task_backend, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 
 from .alignment.rows import RowError
 from .alignment_store import (
@@ -24,6 +23,7 @@ from .alignment_store import (
     realign_from,
 )
 from .models import Alignment, AlignmentJob, Document, JobStatus, Witness
+from .task_failures import fail_if_its_task_failed
 from .versioning import StaleVersion, check_current
 
 # Units (headings and paragraphs, both texts together) above which the aligner runs in the
@@ -128,14 +128,5 @@ def _align(job: AlignmentJob, progress) -> Alignment:
 def refresh(job: AlignmentJob) -> AlignmentJob:
     """The job as stored; failed if its task failed before it could say so itself."""
     job.refresh_from_db(fields=["status", "done", "total", "message", "finished_at", "alignment"])
-    if job.finished or not job.task_id:
-        return job
-    try:
-        result = default_task_backend.get_result(job.task_id)
-    except TaskResultDoesNotExist:
-        return job
-    if result.status == TaskResultStatus.FAILED:
-        job.status, job.message = JobStatus.FAILED, _("The worker could not run the alignment.")
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "finished_at"])
+    fail_if_its_task_failed(job, _("The worker could not run the alignment."))
     return job
