@@ -30,16 +30,6 @@ class DocumentForm(forms.ModelForm):
     # The version the editor started from; a save based on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=limits.MAX_ID)
 
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
-        try:
-            limits.check_length(
-                text, settings.SEGMENT_MAX_CHARS, _("The text"), "SEGMENT_MAX_CHARS"
-            )
-        except limits.LimitExceeded as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return text
-
     class Meta:
         model = Document
         fields = DOCUMENT_METADATA_FIELDS
