@@ -4,9 +4,12 @@
 - ``documents``: a document's metadata, a segment's text;
 - ``imports``: a record to import (a file or a pasted text);
 - ``exports``: the export formats, a TEI or TMX file to import back;
-- ``search``: the search and concordance forms.
+- ``search``: the search and concordance forms;
+- ``taxonomy``: an edition's annotation categories;
+- ``account``: a member's personal API tokens.
 """
 
+from .account import TokenForm as TokenForm
 from .documents import DOCUMENT_METADATA_FIELDS as DOCUMENT_METADATA_FIELDS
 from .documents import DocumentForm as DocumentForm
 from .documents import SegmentTextForm as SegmentTextForm
@@ -19,3 +22,4 @@ from .imports import ImportForm as ImportForm
 from .imports import record_source_text as record_source_text
 from .search import ConcordanceForm as ConcordanceForm
 from .search import SearchForm as SearchForm
+from .taxonomy import CategoryForm as CategoryForm

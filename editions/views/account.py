@@ -1,23 +1,14 @@
 """A member's own account page: their personal API tokens for the annotation protocol."""
 
-from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..forms import TokenForm
 from ..models import MAX_TOKENS_PER_USER, ApiToken
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=100,
-        help_text=gettext_lazy("What the token is for, e.g. the tool that uses it."),
-    )
 
 
 def _page(request: HttpRequest, form: TokenForm, secret: str = "", status: int = 200):

@@ -1,6 +1,5 @@
 """The edition's annotation categories, which its owners edit."""
 
-from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -9,20 +8,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import limits
 from ..annotating import ensure_categories
+from ..forms import CategoryForm
 from ..models import Category, Role
 from ..permissions import Abilities, edition_for
-
-
-class CategoryForm(forms.ModelForm):
-    # Bounded here as PostgreSQL bounds the column: SQLite would store any integer.
-    position = forms.IntegerField(min_value=0, max_value=limits.MAX_ID, initial=0)
-
-    class Meta:
-        model = Category
-        fields = ["name", "color", "position"]
-        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
 
 
 @require_http_methods(["GET", "POST"])
