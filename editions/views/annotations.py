@@ -46,6 +46,7 @@ from ..models import (
 from ..panel_cache import filter_choices, listed_annotations, rendered_items
 from ..permissions import Abilities, document_for, has_role
 from ..versioning import StaleVersion
+from .common import render_partial_if_htmx
 
 
 def _annotation(request, document: Document, pk: int) -> Annotation:
@@ -122,8 +123,9 @@ def _thread_response(request, edition, role, document, annotation, status=200, e
         "categories": edition.categories.all(),
         **(extra or {}),
     }
-    template = "editions/annotation.html#thread" if request.htmx else "editions/annotation.html"
-    response = render(request, template, context, status=status)
+    response = render_partial_if_htmx(
+        request, "editions/annotation.html", "thread", context, status
+    )
     return trigger_client_event(response, "annotations-changed")
 
 
