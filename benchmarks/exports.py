@@ -30,10 +30,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from editions.export_models import ExportJob  # noqa: E402
 from editions.exporters.jobs import start_export  # noqa: E402
 from editions.management.commands.load_book import ANNOTATORS, EDITION  # noqa: E402
-from editions.models import Edition  # noqa: E402
+from editions.models import Edition, ExportJob  # noqa: E402
 
 POLL_SECONDS = 0.5
 WORKER_SECONDS = 1800  # a worker still running after this is stopped: the run stays bounded

@@ -1,19 +1,22 @@
 from django.contrib import admin
 from django.db import models
 
-from .annotation_models import Annotation, AnnotationTarget, Category, Reply
-from .export_models import ExportJob
 from .models import (
     Alignment,
+    Annotation,
+    AnnotationTarget,
+    ApiToken,
+    Category,
     Document,
     Edition,
+    ExportJob,
     FootnoteRef,
     Membership,
+    Reply,
     Segment,
     SegmentRevision,
     Witness,
 )
-from .token_models import ApiToken
 
 
 class MembershipInline(admin.TabularInline):

@@ -13,20 +13,18 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, default_task_backend, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 
 from .alignment.rows import RowError
 from .alignment_store import (
-    StaleAlignment,
     check_alignable,
     check_row_exists,
     create_alignment,
     realign_from,
 )
-from .export_models import JobStatus
-from .job_models import AlignmentJob
-from .models import Alignment, Document, Witness
+from .models import Alignment, AlignmentJob, Document, JobStatus, Witness
+from .task_failures import fail_if_its_task_failed
+from .versioning import StaleVersion, check_current
 
 # Units (headings and paragraphs, both texts together) above which the aligner runs in the
 # worker: 1,000 units align in about a second on one core, a request's fair share.
@@ -64,8 +62,7 @@ def start_alignment(document: Document, source: Witness, target: Witness, user) 
 
 def start_realignment(alignment: Alignment, version: int, user, row: int) -> AlignmentJob:
     """Queue re-aligning ``alignment`` from ``row`` on, if it is still at ``version`` then."""
-    if not Alignment.objects.filter(pk=alignment.pk, version=version).exists():
-        raise StaleAlignment  # the page is out of date: refused now, not in the worker
+    check_current(alignment, version)  # the page is out of date: refused now, not in the worker
     check_row_exists(row, alignment.rows.count())  # likewise a row that does not exist
     pending = AlignmentJob.objects.filter(
         alignment=alignment, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
@@ -104,7 +101,7 @@ def run_alignment(job_id: int) -> int:
     try:
         with translation.override(job.language or settings.LANGUAGE_CODE):
             alignment = _align(job, progress)
-    except StaleAlignment:
+    except StaleVersion:
         message = _("Someone else changed this alignment meanwhile: it was not re-aligned.")
         jobs.update(status=JobStatus.FAILED, message=message, finished_at=timezone.now())
         return 0
@@ -131,14 +128,5 @@ def _align(job: AlignmentJob, progress) -> Alignment:
 def refresh(job: AlignmentJob) -> AlignmentJob:
     """The job as stored; failed if its task failed before it could say so itself."""
     job.refresh_from_db(fields=["status", "done", "total", "message", "finished_at", "alignment"])
-    if job.finished or not job.task_id:
-        return job
-    try:
-        result = default_task_backend.get_result(job.task_id)
-    except TaskResultDoesNotExist:
-        return job
-    if result.status == TaskResultStatus.FAILED:
-        job.status, job.message = JobStatus.FAILED, _("The worker could not run the alignment.")
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "finished_at"])
+    fail_if_its_task_failed(job, _("The worker could not run the alignment."))
     return job

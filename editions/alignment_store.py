@@ -2,7 +2,7 @@
 
 Every change runs in one transaction that first moves the alignment's version on with a
 conditional ``UPDATE ... WHERE version = n``: a change based on a stale page is refused
-(``StaleAlignment``) instead of silently undoing someone else's work. Each change is recorded
+(``StaleVersion``) instead of silently undoing someone else's work. Each change is recorded
 with the rows before and after, which undo, redo and the history list use.
 """
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .alignment import Bead, align
+from .alignment import rows as ops
 from .alignment.aligner import Progress
 from .alignment.headings import heading_pairs
 from .alignment.rows import Row, RowError, check_complete
@@ -29,6 +30,7 @@ from .models import (
     SegmentKind,
     Witness,
 )
+from .versioning import update_if_current
 
 # Below this confidence an unconfirmed row is marked for review.
 LOW_CONFIDENCE = 0.5
@@ -51,10 +53,8 @@ NOT_UNDOABLE = {"align", "undo", "redo"}
 
 # A history line: an untranslated message and its arguments (``AlignmentChange.summary``).
 Summary = tuple[str, dict]
-
-
-class StaleAlignment(Exception):
-    """The alignment changed since the page was loaded."""
+# A change to the rows: the rows before in, the rows after out.
+Edit = Callable[[list[Row]], list[Row]]
 
 
 def alignable_segments(witness: Witness) -> list[Segment]:
@@ -192,7 +192,7 @@ def change(
     user,
     operation: str,
     summary: Summary,
-    edit: Callable[[list[Row]], list[Row]],
+    edit: Edit,
     reverts: AlignmentChange | None = None,
 ) -> Alignment:
     """Apply ``edit`` to the rows if ``version`` is still current; record the change.
@@ -200,11 +200,7 @@ def change(
     ``summary`` is the history line: an untranslated message (``gettext_noop``) and its
     arguments, translated when shown."""
     with transaction.atomic():
-        moved_on = Alignment.objects.filter(pk=alignment.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not moved_on:
-            raise StaleAlignment
+        update_if_current(alignment, version, updated_at=timezone.now())
         alignment.refresh_from_db()
         before = rows_of(alignment)
         after = edit(before)
@@ -356,3 +352,65 @@ def redo(alignment: Alignment, version: int, user) -> Alignment:
         lambda _rows: from_snapshot(target.after),
         reverts=target,
     )
+
+
+def row_edit(
+    op: str, row: int, source_sid: str = "", target_sid: str = ""
+) -> tuple[Edit, Summary, int]:
+    """The alignment editor's operations: the edit ``op`` makes on ``row``, its summary for
+    the history, and the row to focus after. ``link`` links ``source_sid`` with ``target_sid``.
+    """
+    n = row + 1
+    table: dict[str, tuple[Edit, Summary, int]] = {
+        "merge": (
+            lambda rows: ops.merge_with_next(rows, row),
+            (gettext_noop("Merged rows %(a)s and %(b)s"), {"a": n, "b": n + 1}),
+            row,
+        ),
+        "split": (
+            lambda rows: ops.split(rows, row),
+            (gettext_noop("Split row %(n)s"), {"n": n}),
+            row,
+        ),
+        "gap": (
+            lambda rows: ops.insert_gap(rows, row),
+            (gettext_noop("Gave row %(n)s an empty counterpart"), {"n": n}),
+            row,
+        ),
+        "confirm": (
+            lambda rows: ops.confirm(rows, row),
+            (gettext_noop("Confirmed row %(n)s"), {"n": n}),
+            row,
+        ),
+        "confirm-up-to": (
+            lambda rows: ops.confirm_up_to(rows, row),
+            (gettext_noop("Confirmed rows 1 to %(n)s"), {"n": n}),
+            row,
+        ),
+    }
+    moves = {
+        ("source", "up"): gettext_noop("Moved a source unit of row %(n)s up"),
+        ("source", "down"): gettext_noop("Moved a source unit of row %(n)s down"),
+        ("target", "up"): gettext_noop("Moved a target unit of row %(n)s up"),
+        ("target", "down"): gettext_noop("Moved a target unit of row %(n)s down"),
+    }
+    for (side, direction), message in moves.items():
+        step = -1 if direction == "up" else 1
+        table[f"move-{side}-{direction}"] = (
+            _move_edit(row, side, direction),
+            (message, {"n": n}),
+            max(row + step, 0),
+        )
+    if op == "link":
+        return (
+            lambda rows: ops.link(rows, source_sid, target_sid),
+            (gettext_noop("Linked %(a)s with %(b)s"), {"a": source_sid, "b": target_sid}),
+            row,
+        )
+    if op not in table:
+        raise RowError(_("Unknown operation."))
+    return table[op]
+
+
+def _move_edit(row: int, side, direction) -> Edit:
+    return lambda rows: ops.move_unit(rows, row, side, direction)

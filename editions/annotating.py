@@ -14,28 +14,28 @@ from django.utils.translation import gettext as _
 
 from . import inbox_cache, limits
 from .anchoring import anchor, build_selectors
-from .annotation_models import (
+from .events import publish
+from .markup import mentioned, render_markdown
+from .models import (
     DEFAULT_CATEGORIES,
     Annotation,
     AnnotationTarget,
     Category,
+    Document,
+    Edition,
     Notification,
     Reply,
+    Role,
+    Segment,
     Status,
     Visibility,
 )
-from .events import publish
-from .markup import mentioned, render_markdown
-from .models import Document, Edition, Role, Segment
 from .permissions import has_role
+from .versioning import update_if_current
 
 
 class AnnotationError(ValueError):
     """A request that cannot be carried out; the message says why."""
-
-
-class StaleAnnotation(Exception):
-    """The annotation changed since the editor loaded it."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def update_annotation(
     spans: list[Span] | None = None,
     motivation: str | None = None,
 ) -> Annotation:
-    """Save an edit only if nobody saved since ``version`` (else ``StaleAnnotation``).
+    """Save an edit only if nobody saved since ``version`` (else ``StaleVersion``).
 
     ``spans``, when given, replace the annotation's targets (a protocol client's PUT).
     """
@@ -205,7 +205,9 @@ def update_annotation(
         if spans is not None:
             annotation.targets.all().delete()
             AnnotationTarget.objects.bulk_create(_target(annotation, span) for span in spans)
-        updated = Annotation.objects.filter(pk=annotation.pk, version=version).update(
+        update_if_current(
+            annotation,
+            version,
             motivation=motivation or annotation.motivation,
             body=body,
             body_html=render_markdown(body, mentions),
@@ -213,10 +215,7 @@ def update_annotation(
             tags=_clean_tags(tags),
             mentions=mentions,
             visibility=visibility,
-            version=F("version") + 1,
         )
-        if not updated:
-            raise StaleAnnotation
         annotation.refresh_from_db()
         # Only those newly named hear of it: an edit does not notify everyone again.
         fresh = [name for name in mentions if name not in already]

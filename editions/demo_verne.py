@@ -18,9 +18,8 @@ from django.utils.translation import gettext_noop
 from .alignment.rows import Row
 from .alignment_store import alignable_segments, change, create_alignment
 from .annotating import Span, create_annotation, ensure_categories
-from .annotation_models import Annotation
 from .importers import parse_record, save_record
-from .models import Alignment, Document, Edition, Membership, Role, Witness
+from .models import Alignment, Annotation, Document, Edition, Membership, Role, Witness
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "verne-voyage"
 EDITION_SLUG = "verne-voyage-1864"

@@ -25,9 +25,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .annotating import visible_annotations
-from .annotation_models import AnnotationTarget
 from .comparison import ROW_FIELDS, SEGMENT_FIELDS, variation_map
-from .models import Alignment, AlignmentRow, Document, FootnoteRef, Segment, Witness, WitnessRole
+from .models import (
+    Alignment,
+    AlignmentRow,
+    AnnotationTarget,
+    Document,
+    FootnoteRef,
+    Segment,
+    Witness,
+    WitnessRole,
+)
 from .synopsis import Synopsis, SynopsisRow, build_synopsis
 
 # Rows sent per window: the first screen, then each page brought in as the reader scrolls.

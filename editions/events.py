@@ -20,8 +20,7 @@ from django.db import DatabaseError, connection, connections
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from .annotation_models import Event, Presence
-from .models import Edition
+from .models import Edition, Event, Presence
 from .permissions import role_in
 
 logger = logging.getLogger(__name__)

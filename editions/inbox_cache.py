@@ -44,7 +44,7 @@ def _changed(sender, instance, **_kwargs) -> None:
 
 
 def connect() -> None:
-    from .annotation_models import Notification
+    from .models import Notification
 
     post_save.connect(_changed, sender=Notification, dispatch_uid="inbox-unread-saved")
     post_delete.connect(_changed, sender=Notification, dispatch_uid="inbox-unread-deleted")

@@ -26,8 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .annotating import visible_annotations
-from .annotation_models import Annotation, AnnotationTarget, Category, Reply, Status, Visibility
-from .models import Document
+from .models import Annotation, AnnotationTarget, Category, Document, Reply, Status, Visibility
 
 FACETS_TIMEOUT = 24 * 3600
 ITEM_TIMEOUT = 24 * 3600

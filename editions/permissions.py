@@ -1,8 +1,9 @@
 """Who may do what in an edition.
 
-Every view asks ``edition_for(request, slug, needs=...)`` before touching an edition. A user
-who may not read an edition gets 404 (its existence is not revealed); one who may read it but
-lacks the role gets 403.
+Every view asks ``edition_for(request, slug, needs=...)`` before touching an edition (or
+``document_for``, ``witness_for`` for a document or a witness of it). A user who may not read
+an edition gets 404 (its existence is not revealed); one who may read it but lacks the role
+gets 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import ROLE_RANK, Edition, Membership, Role
+from .models import ROLE_RANK, Document, Edition, Membership, Role, Witness
 
 
 def role_in(user, edition: Edition) -> Role | None:
@@ -55,6 +56,25 @@ def edition_for(request: HttpRequest, slug: str, needs: Role = Role.READER) -> t
     if not has_role(role, needs):
         raise PermissionDenied
     return edition, role
+
+
+def document_for(
+    request: HttpRequest, slug: str, doc_slug: str, needs: Role = Role.READER
+) -> tuple[Edition, Role, Document]:
+    """The document, if this user may do what ``needs`` allows in its edition."""
+    edition, role = edition_for(request, slug, needs=needs)
+    document = get_object_or_404(Document, edition=edition, slug=doc_slug)
+    document.edition = edition  # known already: its URLs cost no query
+    return edition, role, document
+
+
+def witness_for(
+    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, needs: Role = Role.READER
+) -> tuple[Edition, Role, Document, Witness]:
+    """The witness, if this user may do what ``needs`` allows in its edition."""
+    edition, role, document = document_for(request, slug, doc_slug, needs)
+    witness = get_object_or_404(Witness, document=document, slug=witness_slug)
+    return edition, role, document, witness
 
 
 class Abilities:

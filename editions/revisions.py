@@ -1,7 +1,7 @@
 """Editing segment texts with a full history, and revision witnesses.
 
 A save names the version it started from and moves the segment on with a conditional
-``UPDATE ... WHERE version = n``: a save based on a stale page is refused (``StaleSegment``)
+``UPDATE ... WHERE version = n``: a save based on a stale page is refused (``StaleVersion``)
 rather than silently overwriting someone else's words. Every save is a ``SegmentRevision``
 holding the whole text before and after, so any version can be read back and reverted to
 (a revert is one more revision). Footnote markers are not part of the text; their offsets are
@@ -13,19 +13,11 @@ from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
 from django.db import transaction
-from django.db.models import F
 
 from .annotating import reanchor_segment
 from .diffing import DIFF_TIMEOUT, DiffOp, tokenize
 from .models import FootnoteRef, Segment, SegmentRevision, Witness, WitnessRole
-
-
-class StaleSegment(Exception):
-    """The segment was saved by someone else since the editor loaded it."""
-
-    def __init__(self, current: Segment):
-        super().__init__(f"segment {current.pk} is at version {current.version}")
-        self.current = current
+from .versioning import update_if_current
 
 
 class UnknownVersion(ValueError):
@@ -47,7 +39,7 @@ def save_text(
 ) -> SegmentRevision | None:
     """Save ``text`` if ``version`` is still the segment's; None if the text is unchanged.
 
-    Raises ``StaleSegment`` (carrying the current segment) when someone saved meanwhile.
+    Raises ``StaleVersion`` (carrying the current segment) when someone saved meanwhile.
     """
     text = normalize_text(text)
     with transaction.atomic():
@@ -55,11 +47,7 @@ def save_text(
         current = Segment.objects.select_for_update().get(pk=segment.pk)
         if text == current.text:
             return None
-        moved_on = Segment.objects.filter(pk=segment.pk, version=version).update(
-            text=text, version=F("version") + 1
-        )
-        if moved_on != 1:
-            raise StaleSegment(current)
+        update_if_current(current, version, text=text)
         revision = SegmentRevision.objects.create(
             segment=current,
             user=user if getattr(user, "is_authenticated", False) else None,

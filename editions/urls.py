@@ -1,4 +1,7 @@
-from django.urls import path
+"""The site's URLs, nested as the things they name: an edition, its documents, a document's
+witnesses, alignments and annotations, each list included under its parent's path."""
+
+from django.urls import include, path
 
 from .views import (
     account,
@@ -8,175 +11,122 @@ from .views import (
     comparison,
     documents,
     editions,
+    exports,
     imports,
     inbox,
     revisions,
     segment_text,
     taxonomy,
 )
+from .views import search as search_views
 
 app_name = "editions"
+
+# e/<edition>/d/<document>/w/<witness>/s/<sid>/: a segment's text, its history and reverts.
+segment_urls = [
+    path("edit/", revisions.segment_edit, name="segment_edit"),
+    path("history/", revisions.segment_history, name="segment_history"),
+    path("revert/", revisions.segment_revert, name="segment_revert"),
+]
+
+# e/<edition>/d/<document>/w/<witness>/: a witness, and the W3C Web Annotation Protocol (a
+# container per witness, each annotation at its own IRI, each segment's text at its own).
+witness_urls = [
+    path("revise/", revisions.revision_create, name="revision_create"),
+    path("history/", revisions.witness_history, name="witness_history"),
+    path("s/<slug:sid>/", include(segment_urls)),
+    path("segments/<slug:sid>", segment_text.segment_text, name="segment_text"),
+    path("annotations/", annotation_protocol.container, name="w3c_container"),
+    path("annotations/<slug:key>", annotation_protocol.resource, name="w3c_annotation"),
+]
+
+# e/<edition>/d/<document>/alignments/<id>/: the alignment editor.
+alignment_urls = [
+    path("", alignments.alignment_editor, name="alignment_editor"),
+    path("operate/", alignments.alignment_operate, name="alignment_operate"),
+]
+
+# e/<edition>/d/<document>/annotations/<id>/: one annotation and its thread.
+annotation_urls = [
+    path("", annotations.annotation_detail, name="annotation_detail"),
+    path("edit/", annotations.annotation_edit, name="annotation_edit"),
+    path("status/", annotations.annotation_status, name="annotation_status"),
+    path("delete/", annotations.annotation_delete, name="annotation_delete"),
+    path("replies/", annotations.reply_create, name="reply_create"),
+]
+
+# e/<edition>/d/<document>/: the document page and its rows, its metadata, witnesses,
+# alignments, comparison, annotations (and the live stream carrying every change to other
+# readers), exports.
+document_urls = [
+    path("", documents.document_detail, name="document_detail"),
+    path("rows/", documents.document_rows, name="document_rows"),
+    path("print/", documents.document_print, name="document_print"),
+    path("find/", documents.document_find, name="document_find"),
+    path("edit/", documents.document_edit, name="document_edit"),
+    path("alignments/new/", alignments.alignment_create, name="alignment_create"),
+    path("alignments/jobs/<int:job_id>/", alignments.alignment_job, name="alignment_job"),
+    path("alignments/<int:alignment_id>/", include(alignment_urls)),
+    path("witnesses/add/", imports.import_record, name="witness_add"),
+    path("compare/", comparison.compare, name="compare"),
+    path("w/<slug:witness_slug>/", include(witness_urls)),
+    path("annotations/", annotations.annotation_panel, name="annotation_panel"),
+    path("annotations/new/", annotations.annotation_create, name="annotation_create"),
+    path("annotations/<int:pk>/", include(annotation_urls)),
+    path("targets/<int:pk>/reattach/", annotations.target_reattach, name="target_reattach"),
+    path("events/", annotations.document_events, name="document_events"),
+    path("presence/", annotations.presence, name="presence"),
+    path("export/", exports.document_export, name="document_export"),
+    path("export/download/", exports.document_export_download, name="document_export_download"),
+    path("export/<slug:fmt>/", exports.document_export_file, name="document_export_file"),
+]
+
+# e/<edition>/export/: a whole edition exported in the background, and TEI/TMX imported back.
+edition_export_urls = [
+    path("", exports.edition_export, name="edition_export"),
+    path("start/", exports.edition_export_start, name="edition_export_start"),
+    path("jobs/<int:job_id>/", exports.export_job, name="export_job"),
+    path("jobs/<int:job_id>/download/", exports.export_job_download, name="export_job_download"),
+    path("import/", exports.exchange_import, name="exchange_import"),
+]
+
+# e/<edition>/: an edition, its settings, members, categories, imports and exports.
+edition_urls = [
+    path("", editions.edition_detail, name="edition_detail"),
+    path("settings/", editions.edition_edit, name="edition_edit"),
+    path("members/", editions.members, name="members"),
+    path("members/<int:membership_id>/role/", editions.member_update, name="member_update"),
+    path("members/<int:membership_id>/remove/", editions.member_remove, name="member_remove"),
+    path("import/", imports.import_record, name="import_record"),
+    path("categories/", taxonomy.categories, name="categories"),
+    path("categories/<int:pk>/", taxonomy.category_update, name="category_update"),
+    path("export/", include(edition_export_urls)),
+    path("d/<slug:doc_slug>/", include(document_urls)),
+]
+
+# inbox/: the @mentions of the member signed in.
+inbox_urls = [
+    path("", inbox.inbox, name="inbox"),
+    path("badge/", inbox.inbox_badge, name="inbox_badge"),
+    path("read/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("<int:pk>/open/", inbox.notification_open, name="notification_open"),
+]
+
+# account/: the member's personal API tokens.
+account_urls = [
+    path("", account.account, name="account"),
+    path("tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
+]
+
 urlpatterns = [
     path("", editions.edition_list, name="edition_list"),
     path("editions/new/", editions.edition_create, name="edition_create"),
-    path("e/<slug:slug>/", editions.edition_detail, name="edition_detail"),
-    path("e/<slug:slug>/settings/", editions.edition_edit, name="edition_edit"),
-    path("e/<slug:slug>/members/", editions.members, name="members"),
-    path(
-        "e/<slug:slug>/members/<int:membership_id>/role/",
-        editions.member_update,
-        name="member_update",
-    ),
-    path(
-        "e/<slug:slug>/members/<int:membership_id>/remove/",
-        editions.member_remove,
-        name="member_remove",
-    ),
-    path("e/<slug:slug>/import/", imports.import_record, name="import_record"),
-    path("e/<slug:slug>/d/<slug:doc_slug>/", documents.document_detail, name="document_detail"),
-    path("e/<slug:slug>/d/<slug:doc_slug>/rows/", documents.document_rows, name="document_rows"),
-    path("e/<slug:slug>/d/<slug:doc_slug>/print/", documents.document_print, name="document_print"),
-    path("e/<slug:slug>/d/<slug:doc_slug>/find/", documents.document_find, name="document_find"),
-    path("e/<slug:slug>/d/<slug:doc_slug>/edit/", documents.document_edit, name="document_edit"),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/alignments/new/",
-        alignments.alignment_create,
-        name="alignment_create",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/alignments/jobs/<int:job_id>/",
-        alignments.alignment_job,
-        name="alignment_job",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/alignments/<int:alignment_id>/",
-        alignments.alignment_editor,
-        name="alignment_editor",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/alignments/<int:alignment_id>/operate/",
-        alignments.alignment_operate,
-        name="alignment_operate",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/witnesses/add/",
-        imports.import_record,
-        name="witness_add",
-    ),
-    path("e/<slug:slug>/d/<slug:doc_slug>/compare/", comparison.compare, name="compare"),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/w/<slug:witness_slug>/revise/",
-        revisions.revision_create,
-        name="revision_create",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/w/<slug:witness_slug>/history/",
-        revisions.witness_history,
-        name="witness_history",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/w/<slug:witness_slug>/s/<slug:sid>/edit/",
-        revisions.segment_edit,
-        name="segment_edit",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/w/<slug:witness_slug>/s/<slug:sid>/history/",
-        revisions.segment_history,
-        name="segment_history",
-    ),
-    path(
-        "e/<slug:slug>/d/<slug:doc_slug>/w/<slug:witness_slug>/s/<slug:sid>/revert/",
-        revisions.segment_revert,
-        name="segment_revert",
-    ),
-]
-
-# Annotations (and the live stream that carries every change to other readers).
-_doc = "e/<slug:slug>/d/<slug:doc_slug>"
-urlpatterns += [
-    path(f"{_doc}/annotations/", annotations.annotation_panel, name="annotation_panel"),
-    path(f"{_doc}/annotations/new/", annotations.annotation_create, name="annotation_create"),
-    path(f"{_doc}/annotations/<int:pk>/", annotations.annotation_detail, name="annotation_detail"),
-    path(f"{_doc}/annotations/<int:pk>/edit/", annotations.annotation_edit, name="annotation_edit"),
-    path(
-        f"{_doc}/annotations/<int:pk>/status/",
-        annotations.annotation_status,
-        name="annotation_status",
-    ),
-    path(
-        f"{_doc}/annotations/<int:pk>/delete/",
-        annotations.annotation_delete,
-        name="annotation_delete",
-    ),
-    path(f"{_doc}/annotations/<int:pk>/replies/", annotations.reply_create, name="reply_create"),
-    path(f"{_doc}/targets/<int:pk>/reattach/", annotations.target_reattach, name="target_reattach"),
-    path(f"{_doc}/events/", annotations.document_events, name="document_events"),
-    path(f"{_doc}/presence/", annotations.presence, name="presence"),
-]
-
-# Mentions: the inbox, and the member pages a mention links to.
-urlpatterns += [
-    path("inbox/", inbox.inbox, name="inbox"),
-    path("inbox/badge/", inbox.inbox_badge, name="inbox_badge"),
-    path("inbox/read/", inbox.inbox_read_all, name="inbox_read_all"),
-    path("inbox/<int:pk>/open/", inbox.notification_open, name="notification_open"),
+    path("e/<slug:slug>/", include(edition_urls)),
+    path("inbox/", include(inbox_urls)),
     path("people/<str:username>/", inbox.member_page, name="member_page"),
-]
-
-# The W3C Web Annotation Protocol: a container per witness, each annotation at its own IRI
-# (its pk, or the name its client asked for); members' API tokens on their account page.
-urlpatterns += [
-    path("account/", account.account, name="account"),
-    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
-    path(
-        f"{_doc}/w/<slug:witness_slug>/segments/<slug:sid>",
-        segment_text.segment_text,
-        name="segment_text",
-    ),
-    path(
-        f"{_doc}/w/<slug:witness_slug>/annotations/",
-        annotation_protocol.container,
-        name="w3c_container",
-    ),
-    path(
-        f"{_doc}/w/<slug:witness_slug>/annotations/<slug:key>",
-        annotation_protocol.resource,
-        name="w3c_annotation",
-    ),
-]
-
-# Search across the editions a user may read; the parallel concordance and its CSV export.
-from .views import search as search_views  # noqa: E402
-
-urlpatterns += [
+    path("account/", include(account_urls)),
+    # Search across the editions a user may read; the parallel concordance and its CSV.
     path("search/", search_views.search_page, name="search"),
     path("concordance/", search_views.concordance_page, name="concordance"),
     path("concordance.csv", search_views.concordance_csv, name="concordance_csv"),
-]
-
-urlpatterns += [
-    path("e/<slug:slug>/categories/", taxonomy.categories, name="categories"),
-    path("e/<slug:slug>/categories/<int:pk>/", taxonomy.category_update, name="category_update"),
-]
-
-# Exports (a document, or a whole edition in the background) and importing TEI/TMX back.
-from .views import exports  # noqa: E402
-
-urlpatterns += [
-    path("e/<slug:slug>/export/", exports.edition_export, name="edition_export"),
-    path("e/<slug:slug>/export/start/", exports.edition_export_start, name="edition_export_start"),
-    path("e/<slug:slug>/export/jobs/<int:job_id>/", exports.export_job, name="export_job"),
-    path(
-        "e/<slug:slug>/export/jobs/<int:job_id>/download/",
-        exports.export_job_download,
-        name="export_job_download",
-    ),
-    path("e/<slug:slug>/export/import/", exports.exchange_import, name="exchange_import"),
-    path(f"{_doc}/export/", exports.document_export, name="document_export"),
-    path(
-        f"{_doc}/export/download/",
-        exports.document_export_download,
-        name="document_export_download",
-    ),
-    path(f"{_doc}/export/<slug:fmt>/", exports.document_export_file, name="document_export_file"),
 ]

@@ -15,8 +15,7 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
-from .annotation_models import Annotation, Category
-from .models import Segment, Witness
+from .models import Annotation, Category, Segment, Witness
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"

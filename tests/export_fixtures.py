@@ -19,9 +19,8 @@ from django.core.management import call_command
 
 from editions.alignment_store import create_alignment
 from editions.annotating import Span, add_reply, create_annotation, ensure_categories, set_status
-from editions.annotation_models import Annotation, AnnotationTarget
 from editions.importers import parse_record, save_record
-from editions.models import Alignment, Document, Witness
+from editions.models import Alignment, Annotation, AnnotationTarget, Document, Witness
 from tests.conftest import need_or_skip
 
 FRENCH = (

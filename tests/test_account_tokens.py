@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from editions.annotating import ensure_categories
-from editions.token_models import MAX_TOKENS_PER_USER, ApiToken
+from editions.models import MAX_TOKENS_PER_USER, ApiToken
 
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 

@@ -178,7 +178,7 @@ def test_a_plain_form_post_redirects_back_to_the_row(client_as, pair):
 
 
 def test_every_alignment_change_is_published_to_live_readers(client_as, pair):
-    from editions.annotation_models import Event
+    from editions.models import Event
 
     document, french, english = pair
     client = client_as("editor")
@@ -261,7 +261,7 @@ def test_realign_of_long_texts_from_a_row_that_does_not_exist_is_refused_before_
     client_as, pair, monkeypatch
 ):
     from editions import align_jobs
-    from editions.job_models import AlignmentJob
+    from editions.models import AlignmentJob
 
     document, french, english = pair
     client = client_as("editor")

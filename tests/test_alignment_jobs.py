@@ -6,9 +6,7 @@ from django.urls import reverse
 from editions import align_jobs
 from editions.alignment import align
 from editions.alignment_store import automatic_rows, rows_of
-from editions.export_models import JobStatus
-from editions.job_models import AlignmentJob
-from editions.models import Alignment
+from editions.models import Alignment, AlignmentJob, JobStatus
 from tests.export_fixtures import run_worker_once
 from tests.test_aligning import ENGLISH, FRENCH, _create, pair  # noqa: F401
 

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from editions.annotating import (
     AnnotationError,
     Span,
-    StaleAnnotation,
     add_reply,
     create_annotation,
     ensure_categories,
@@ -15,7 +14,8 @@ from editions.annotating import (
     update_annotation,
     visible_annotations,
 )
-from editions.annotation_models import Event
+from editions.models import Event
+from editions.versioning import StaleVersion
 
 TEXT = (
     "Everyone admits that the Soviets miscalculated. It remains hard to define their real "
@@ -104,7 +104,7 @@ def test_a_deleted_quote_makes_an_orphan_that_is_kept_and_reattachable(paragraph
 def test_a_stale_edit_is_refused(paragraph):
     annotation = _annotate(paragraph)
     update_annotation(annotation, 1, body="First", category=None, tags=[], visibility="edition")
-    with pytest.raises(StaleAnnotation):
+    with pytest.raises(StaleVersion):
         update_annotation(
             annotation, 1, body="Second", category=None, tags=[], visibility="edition"
         )

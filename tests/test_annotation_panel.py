@@ -5,9 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from editions.annotation_models import Annotation, AnnotationTarget, Reply, Visibility
 from editions.booksize import synthetic_book
-from editions.models import Segment
+from editions.models import Annotation, AnnotationTarget, Reply, Segment, Visibility
 from editions.views.annotations import MAX_LISTED
 
 

@@ -16,9 +16,8 @@ from editions.annotating import (
     set_status,
     update_annotation,
 )
-from editions.annotation_models import Status, Visibility
 from editions.booksize import synthetic_book
-from editions.models import Segment
+from editions.models import Segment, Status, Visibility
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from editions import events
 from editions.annotating import Span, create_annotation, ensure_categories, reanchor_segment
-from editions.annotation_models import Annotation, Event
+from editions.models import Annotation, Event
 
 from .conftest import doc_url
 

@@ -127,7 +127,7 @@ def test_the_admin_lists_and_opens_every_model(client, model):
 def test_the_admin_shows_annotations_alignments_and_export_jobs(client, document, model):
     from editions.alignment_store import create_alignment
     from editions.annotating import Span, create_annotation, ensure_categories
-    from editions.export_models import ExportJob
+    from editions.models import ExportJob
 
     owner = get_user_model().objects.get(username="owner")
     ensure_categories(document.edition)

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from editions.annotation_models import Annotation
 from editions.demo_verne import CONFIDENT, DOCUMENT_SLUG, EDITION_SLUG, FIXTURES, NOTES
-from editions.models import Alignment, Document, Witness
+from editions.models import Alignment, Annotation, Document, Witness
 
 README = Path(settings.BASE_DIR) / "fixtures" / "verne-voyage" / "README.md"
 

@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 
 from editions import docpage
-from editions.annotation_models import Annotation, AnnotationTarget, Visibility
 from editions.booksize import synthetic_book, verne_book
 from editions.docpage import PAGE_ROWS
-from editions.models import Segment, Witness, WitnessRole
+from editions.models import Annotation, AnnotationTarget, Segment, Visibility, Witness, WitnessRole
 from editions.revisions import save_text
 
 

@@ -8,12 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from editions.alignment_store import rows_of
-from editions.annotation_models import Annotation
 from editions.exporters import export_document
 from editions.importers import parse_record
 from editions.importers.base import RecordError
 from editions.importers.exchange import import_exchange, parse_exchange
-from editions.models import Document, Edition, Membership
+from editions.models import Annotation, Document, Edition, Membership
 
 from .export_fixtures import annotated_fixture  # noqa: F401
 

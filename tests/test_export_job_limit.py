@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from editions.export_models import ExportJob, JobStatus
+from editions.models import ExportJob, JobStatus
 
 LIMIT = 3
 

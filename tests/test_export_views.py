@@ -7,12 +7,10 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from editions.annotation_models import Annotation
-from editions.export_models import ExportJob
 from editions.exporters import FORMATS
 from editions.exporters.data import load
 from editions.exporters.html import context
-from editions.models import Document
+from editions.models import Annotation, Document, ExportJob
 
 from .conftest import doc_url, edition_url
 from .export_fixtures import (  # noqa: F401

@@ -9,9 +9,9 @@ from lxml import etree
 
 from editions import limits
 from editions.annotating import ensure_categories
-from editions.annotation_models import Annotation
 from editions.importers.base import RecordError
 from editions.importers.tmx import parse_tmx
+from editions.models import Annotation
 
 from .conftest import doc_url
 

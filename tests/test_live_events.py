@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from editions import events
-from editions.annotation_models import Event
-from editions.models import Membership
+from editions.models import Event, Membership
 
 
 def _events_url(document) -> str:

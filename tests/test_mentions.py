@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from editions.annotating import Span, add_reply, create_annotation, update_annotation
-from editions.annotation_models import Notification, Visibility
 from editions.markup import render_markdown
+from editions.models import Notification, Visibility
 
 
 @pytest.fixture

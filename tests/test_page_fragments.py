@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from editions import fragments
 from editions.annotating import notify_mentions
-from editions.annotation_models import Annotation, Notification
 from editions.booksize import synthetic_book
-from editions.models import Document, Segment, Witness
+from editions.models import Annotation, Document, Notification, Segment, Witness
 from editions.revisions import save_text
 
 TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

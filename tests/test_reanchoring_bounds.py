@@ -5,8 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from editions.annotating import Span, create_annotation, reanchor_segment
-from editions.annotation_models import AnnotationTarget
-from editions.models import Segment
+from editions.models import AnnotationTarget, Segment
 from editions.revisions import save_text
 
 from .steps import count_steps

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 
 from editions.models import FootnoteRef, Segment, SegmentRevision, Witness, WitnessRole
 from editions.revisions import (
-    StaleSegment,
     UnknownVersion,
     create_revision_witness,
     remap_offsets,
@@ -14,6 +13,7 @@ from editions.revisions import (
     text_at,
     versions_of,
 )
+from editions.versioning import StaleVersion
 
 MARTIN = (
     "We ignore whether the Soviet military reinforcement to Cuba was in response to a "
@@ -108,7 +108,7 @@ def test_the_footnote_marker_follows_its_word_through_a_save(paragraph):
 def test_a_stale_save_is_refused_and_changes_nothing(paragraph):
     save_text(paragraph, 1, "Their version.", user("editor"))
     offset = FootnoteRef.objects.get(segment=paragraph).offset
-    with pytest.raises(StaleSegment) as refused:
+    with pytest.raises(StaleVersion) as refused:
         save_text(paragraph, 1, "My version.", user("owner"))
     paragraph.refresh_from_db()
     assert refused.value.current.text == "Their version."
@@ -157,7 +157,7 @@ def test_reverting_to_an_unknown_version_is_refused(paragraph):
 
 def test_a_stale_revert_is_refused(paragraph):
     save_text(paragraph, 1, "Second.", user("editor"))
-    with pytest.raises(StaleSegment):
+    with pytest.raises(StaleVersion):
         revert(paragraph, 1, 1, user("owner"))
     paragraph.refresh_from_db()
     assert paragraph.text == "Second."

@@ -20,13 +20,16 @@ from editions.annotating import (
     reattach,
     update_annotation,
 )
-from editions.annotation_models import Annotation, AnnotationTarget, Category, Visibility
 from editions.models import (
+    Annotation,
+    AnnotationTarget,
+    Category,
     Document,
     Edition,
     Membership,
     Role,
     Segment,
+    Visibility,
     Witness,
     WitnessRole,
 )

@@ -11,8 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from editions.annotation_models import Category
-from editions.models import Alignment, Document, Edition, Membership, Witness, WitnessRole
+from editions.models import Alignment, Category, Document, Edition, Membership, Witness, WitnessRole
 
 from .conftest import FIXTURES
 

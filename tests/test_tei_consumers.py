@@ -19,12 +19,11 @@ from lxml import etree, html
 from editions.alignment.rows import Row
 from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.annotating import Span, create_annotation
-from editions.annotation_models import Annotation
 from editions.exporters import export_document
 from editions.exporters.tei import TEI_NS, XML_ID
 from editions.importers import parse_record, save_record
 from editions.importers.exchange import import_exchange
-from editions.models import Edition, Membership
+from editions.models import Annotation, Edition, Membership
 from tests.conftest import need_or_skip
 
 from .export_fixtures import jing  # noqa: F401

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from editions.annotating import ensure_categories
-from editions.annotation_models import Annotation
+from editions.models import Annotation
 from tests.conftest import REPO_ROOT
 
 # Bounds that keep a broken server from hanging the suite (they time nothing).

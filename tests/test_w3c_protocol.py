@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from editions.annotating import Span, create_annotation, ensure_categories
-from editions.annotation_models import Annotation
+from editions.models import Annotation
 
 MEDIA = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 

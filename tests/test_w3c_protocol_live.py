@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from editions.annotating import Span, create_annotation, ensure_categories
-from editions.annotation_models import Annotation
-from editions.token_models import ApiToken
+from editions.models import Annotation, ApiToken
 from tests.live import call, serve_asgi
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"

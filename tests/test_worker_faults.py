@@ -14,9 +14,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from editions.export_models import ExportJob, JobStatus
 from editions.exporters.jobs import recover_stale_jobs, start_export
-from editions.models import Document, Segment, Witness, WitnessRole
+from editions.models import Document, ExportJob, JobStatus, Segment, Witness, WitnessRole
 
 from .conftest import REPO_ROOT
 

@@ -17,16 +17,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
-from ..annotation_models import Annotation, AnnotationTarget, Category, Reply, Visibility
 from ..importers.metadata import RECEIVED_WORD
 from ..models import (
     Alignment,
+    Annotation,
+    AnnotationTarget,
+    Category,
     Document,
     Edition,
     FootnoteRef,
+    Reply,
     Role,
     Segment,
     SegmentKind,
+    Visibility,
     Witness,
 )
 from ..synopsis import Synopsis, build_synopsis

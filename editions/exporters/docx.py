@@ -34,8 +34,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from ..annotation_models import Annotation, AnnotationTarget
-from ..models import Segment, SegmentKind
+from ..models import Annotation, AnnotationTarget, Segment, SegmentKind
 from .data import DocumentExport, Progress, pieces, received_text
 
 FOOTNOTES_XML = (

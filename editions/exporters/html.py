@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
-from ..annotation_models import AnnotationTarget
-from ..models import Segment, Witness
+from ..models import AnnotationTarget, Segment, Witness
 from ..w3c import absolute
 from .data import DocumentExport, pieces, received_text
 

@@ -21,12 +21,11 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus, default_task_backend, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from ..export_models import ExportJob, JobStatus
-from ..models import Edition
+from ..models import Edition, ExportJob, JobStatus
+from ..task_failures import fail_if_its_task_failed
 from .bundle import edition_bundle, edition_file_count
 
 # Finished exports are kept this long, then deleted when someone starts a new one.
@@ -176,14 +175,5 @@ def refresh(job: ExportJob) -> ExportJob:
     job.refresh_from_db(
         fields=["status", "done", "total", "step", "steps", "message", "finished_at", "task_id"]
     )
-    if job.finished or not job.task_id:
-        return job
-    try:
-        result = default_task_backend.get_result(job.task_id)
-    except TaskResultDoesNotExist:
-        return job
-    if result.status == TaskResultStatus.FAILED:
-        job.status, job.message = JobStatus.FAILED, _("The worker could not run the export.")
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "finished_at"])
+    fail_if_its_task_failed(job, _("The worker could not run the export."))
     return job

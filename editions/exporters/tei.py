@@ -24,9 +24,16 @@ from datetime import UTC, date, datetime, time
 from django.utils import timezone
 from lxml import etree
 
-from ..annotation_models import Annotation, AnnotationTarget
 from ..importers.tei import APPLICATION
-from ..models import FootnoteRef, Segment, SegmentKind, Witness, WitnessRole
+from ..models import (
+    Annotation,
+    AnnotationTarget,
+    FootnoteRef,
+    Segment,
+    SegmentKind,
+    Witness,
+    WitnessRole,
+)
 from ..w3c import MOTIVATIONS as W3C_MOTIVATIONS
 from .data import TOOL, TOOL_VERSION, DocumentExport, Progress
 

@@ -22,18 +22,23 @@ from django.utils.translation import gettext_noop
 from ..alignment.rows import Row, RowError, check_complete
 from ..alignment_store import snapshot
 from ..anchoring import build_selectors
-from ..annotation_models import Annotation, AnnotationTarget, Category, Reply, Status, Visibility
 from ..markup import mentioned, render_markdown
 from ..models import (
     Alignment,
     AlignmentChange,
     AlignmentRow,
+    Annotation,
+    AnnotationTarget,
+    Category,
     Document,
     Edition,
     FootnoteRef,
+    Reply,
     RowStatus,
     Segment,
     SegmentKind,
+    Status,
+    Visibility,
     Witness,
     WitnessRole,
 )

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from ..alignment.rows import Row
-from ..annotation_models import Status
-from ..models import SID_PREFIX, SegmentKind, WitnessRole
+from ..models import SID_PREFIX, SegmentKind, Status, WitnessRole
 from .base import RecordError
 from .exchange import (
     ExchangeAlignment,

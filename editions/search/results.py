@@ -6,9 +6,8 @@ from dataclasses import dataclass, replace
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from ..annotation_models import Annotation, AnnotationTarget
 from ..markup import plain_text
-from ..models import Document, Segment, Witness
+from ..models import Annotation, AnnotationTarget, Document, Segment, Witness
 from .common import Match
 from .index import ANNOTATION, ANNOTATION_QUOTE, DOCUMENT, SEGMENT
 from .marks import marked_html

@@ -1,24 +1,14 @@
 """A member's own account page: their personal API tokens for the annotation protocol."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..token_models import MAX_TOKENS_PER_USER, ApiToken
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=100,
-        help_text=gettext_lazy("What the token is for, e.g. the tool that uses it."),
-    )
+from ..forms import TokenForm
+from ..models import MAX_TOKENS_PER_USER, ApiToken
 
 
 def _page(request: HttpRequest, form: TokenForm, secret: str = "", status: int = 200):
@@ -28,7 +18,6 @@ def _page(request: HttpRequest, form: TokenForm, secret: str = "", status: int =
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def account(request: HttpRequest) -> HttpResponse:
     """GET: the tokens; POST: a new one, whose secret this answer shows once."""
     if request.method == "GET":
@@ -51,7 +40,6 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # only one's own
     token.delete()

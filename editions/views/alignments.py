@@ -4,10 +4,7 @@ Each editing operation is one POST carrying the alignment version the page showe
 answer is the editor fragment (htmx) or a redirect back to the row (plain form post).
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -17,37 +14,29 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from ..align_jobs import refresh, runs_in_background, start_alignment, start_realignment
-from ..alignment import rows as ops
-from ..alignment.rows import Row, RowError
+from ..alignment.rows import RowError
 from ..alignment_store import (
     LOW_CONFIDENCE,
-    StaleAlignment,
-    Summary,
     change,
     create_alignment,
     realign_from,
     redo,
+    row_edit,
     undo,
 )
 from ..editor_rows import ROW_MARK, review_state, window_rows
-from ..export_models import JobStatus
-from ..job_models import AlignmentJob
-from ..models import Alignment, Role
-from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
-
-Edit = Callable[[list[Row]], list[Row]]
+from ..models import Alignment, AlignmentJob, JobStatus, Role
+from ..permissions import Abilities, document_for
+from ..versioning import StaleVersion
+from .common import redirect_after_post
 
 
 @require_POST
-@login_required
 def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, _role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     witnesses = {str(w.pk): w for w in document.witnesses.all()}
     source = witnesses.get(request.POST.get("source", ""))
     target = witnesses.get(request.POST.get("target", ""))
@@ -72,11 +61,9 @@ def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
 
 
 @require_GET
-@login_required
 def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -> HttpResponse:
     """A background alignment's progress: the page, or (htmx) the part that it polls."""
-    edition, _role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     job = refresh(
         get_object_or_404(
             AlignmentJob.objects.select_related("source", "target"), pk=job_id, document=document
@@ -95,9 +82,7 @@ def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -
 
 
 def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    document.edition = edition  # known already: its URLs cost no query
+    edition, role, document = document_for(request, slug, doc_slug, needs=needs)
     alignment = get_object_or_404(
         Alignment.objects.select_related("source", "target"), pk=pk, document=document
     )
@@ -106,7 +91,6 @@ def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: R
 
 
 @require_GET
-@login_required
 def alignment_editor(
     request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
 ) -> HttpResponse:
@@ -181,67 +165,7 @@ def _int(value, default: int) -> int:
         return default
 
 
-def _row_edit(op: str, post, row: int) -> tuple[Edit, Summary, int]:
-    """The edit an operation makes, its summary for the history, and the row to focus after."""
-    n = row + 1
-    table: dict[str, tuple[Edit, Summary, int]] = {
-        "merge": (
-            lambda rows: ops.merge_with_next(rows, row),
-            (gettext_noop("Merged rows %(a)s and %(b)s"), {"a": n, "b": n + 1}),
-            row,
-        ),
-        "split": (
-            lambda rows: ops.split(rows, row),
-            (gettext_noop("Split row %(n)s"), {"n": n}),
-            row,
-        ),
-        "gap": (
-            lambda rows: ops.insert_gap(rows, row),
-            (gettext_noop("Gave row %(n)s an empty counterpart"), {"n": n}),
-            row,
-        ),
-        "confirm": (
-            lambda rows: ops.confirm(rows, row),
-            (gettext_noop("Confirmed row %(n)s"), {"n": n}),
-            row,
-        ),
-        "confirm-up-to": (
-            lambda rows: ops.confirm_up_to(rows, row),
-            (gettext_noop("Confirmed rows 1 to %(n)s"), {"n": n}),
-            row,
-        ),
-    }
-    moves = {
-        ("source", "up"): gettext_noop("Moved a source unit of row %(n)s up"),
-        ("source", "down"): gettext_noop("Moved a source unit of row %(n)s down"),
-        ("target", "up"): gettext_noop("Moved a target unit of row %(n)s up"),
-        ("target", "down"): gettext_noop("Moved a target unit of row %(n)s down"),
-    }
-    for (side, direction), message in moves.items():
-        step = -1 if direction == "up" else 1
-        table[f"move-{side}-{direction}"] = (
-            _move(row, side, direction),
-            (message, {"n": n}),
-            max(row + step, 0),
-        )
-    if op == "link":
-        source_sid, target_sid = post.get("source_sid", ""), post.get("target_sid", "")
-        return (
-            lambda rows: ops.link(rows, source_sid, target_sid),
-            (gettext_noop("Linked %(a)s with %(b)s"), {"a": source_sid, "b": target_sid}),
-            row,
-        )
-    if op not in table:
-        raise RowError(_("Unknown operation."))
-    return table[op]
-
-
-def _move(row: int, side, direction) -> Edit:
-    return lambda rows: ops.move_unit(rows, row, side, direction)
-
-
 @require_POST
-@login_required
 def alignment_operate(
     request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
 ) -> HttpResponse:
@@ -253,7 +177,7 @@ def alignment_operate(
     status, focus = 200, row
     try:
         focus = _apply(request, alignment, op, row, version)
-    except StaleAlignment:
+    except StaleVersion:
         status = 409
         messages.warning(
             request,
@@ -295,6 +219,7 @@ def _apply(request: HttpRequest, alignment: Alignment, op: str, row: int, versio
             return row
         realign_from(alignment, version, user, row)
         return row
-    edit, summary, focus = _row_edit(op, request.POST, row)
+    post = request.POST
+    edit, summary, focus = row_edit(op, row, post.get("source_sid", ""), post.get("target_sid", ""))
     change(alignment, version, user, op, summary, edit)
     return focus

@@ -24,16 +24,15 @@ from ..anchoring import anchor
 from ..annotating import (
     AnnotationError,
     Span,
-    StaleAnnotation,
     create_annotation,
     delete_annotation,
     may_change,
     update_annotation,
     visible_annotations,
 )
-from ..annotation_models import Annotation
-from ..models import Role, Witness
-from ..permissions import edition_for, has_role
+from ..models import Annotation, Role, Witness
+from ..permissions import has_role, witness_for
+from ..versioning import StaleVersion
 from ..w3c import (
     MEDIA_TYPE,
     PAGE_SIZE,
@@ -46,7 +45,6 @@ from ..w3c import (
     page_json,
     parse_annotation,
 )
-from .common import document_or_404
 from .protocol_auth import json_error, protocol_endpoint
 
 CONTAINER_LINKS = (
@@ -60,12 +58,6 @@ RESOURCE_METHODS = "GET, HEAD, PUT, DELETE, OPTIONS"
 PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
 PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 _PREFER_INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"')
-
-
-def _witness(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    return role, get_object_or_404(Witness, document=document, slug=witness_slug)
 
 
 def _json_response(data: dict, status: int = 200, **headers) -> HttpResponse:
@@ -109,7 +101,7 @@ def _preferred(request: HttpRequest) -> set[str]:
 @require_http_methods(["GET", "HEAD", "POST", "OPTIONS"])
 def container(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str) -> HttpResponse:
     needs = Role.ANNOTATOR if request.method == "POST" else Role.READER
-    _role, witness = _witness(request, slug, doc_slug, witness_slug, needs)
+    _edition, _role, _document, witness = witness_for(request, slug, doc_slug, witness_slug, needs)
     headers = {"Link": CONTAINER_LINKS, "Allow": CONTAINER_METHODS, "Accept_Post": MEDIA_TYPE}
     if request.method == "OPTIONS":
         return HttpResponse(
@@ -228,7 +220,7 @@ def resource(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, key: str
 ) -> HttpResponse:
     needs = Role.READER if request.method in ("GET", "HEAD", "OPTIONS") else Role.ANNOTATOR
-    role, witness = _witness(request, slug, doc_slug, witness_slug, needs)
+    _edition, role, _document, witness = witness_for(request, slug, doc_slug, witness_slug, needs)
     annotation = _annotation_or_404(request, witness, key)
     headers = {"Link": RESOURCE_LINKS, "Allow": RESOURCE_METHODS}
     if request.method == "OPTIONS":
@@ -266,7 +258,7 @@ def _update(request, witness, annotation, headers) -> HttpResponse:
         return _error(exc.status, str(exc))
     except (ValueError, ProtocolError, AnnotationError) as exc:
         return _error(400, str(exc))
-    except StaleAnnotation:
+    except StaleVersion:
         return _error(412, "The annotation changed meanwhile.")
     iri = annotation_iri(request, witness, annotation)
     return _json_response(

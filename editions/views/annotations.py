@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -23,7 +23,6 @@ from .. import events, limits
 from ..annotating import (
     AnnotationError,
     Span,
-    StaleAnnotation,
     add_reply,
     create_annotation,
     delete_annotation,
@@ -33,18 +32,21 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
-from ..annotation_models import Annotation, AnnotationTarget, Category, Status, Visibility
-from ..models import Document, Edition, Role, Segment
+from ..models import (
+    Annotation,
+    AnnotationTarget,
+    Category,
+    Document,
+    Edition,
+    Role,
+    Segment,
+    Status,
+    Visibility,
+)
 from ..panel_cache import filter_choices, listed_annotations, rendered_items
-from ..permissions import Abilities, edition_for, has_role
-from .common import document_or_404
-
-
-def _document(request: HttpRequest, slug: str, doc_slug: str, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    document.edition = edition  # known already: its URLs cost no query
-    return edition, role, document
+from ..permissions import Abilities, document_for, has_role
+from ..versioning import StaleVersion
+from .common import render_partial_if_htmx
 
 
 def _annotation(request, document: Document, pk: int) -> Annotation:
@@ -121,15 +123,15 @@ def _thread_response(request, edition, role, document, annotation, status=200, e
         "categories": edition.categories.all(),
         **(extra or {}),
     }
-    template = "editions/annotation.html#thread" if request.htmx else "editions/annotation.html"
-    response = render(request, template, context, status=status)
+    response = render_partial_if_htmx(
+        request, "editions/annotation.html", "thread", context, status
+    )
     return trigger_client_event(response, "annotations-changed")
 
 
 @require_POST
-@login_required
 def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     try:
         annotation = create_annotation(
             user=request.user,
@@ -151,17 +153,15 @@ def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpRes
 
 
 @require_GET
-@login_required
 def annotation_detail(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.READER)
+    edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     annotation = _annotation(request, document, pk)
     return _thread_response(request, edition, role, document, annotation)
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
         raise Http404
@@ -177,12 +177,12 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
         mine["category"] = _category(edition, request.POST.get("category"))
         version = limits.small_int(request.POST.get("version", ""))
         if version is None:
-            raise StaleAnnotation  # not a version this annotation ever had
+            raise StaleVersion(annotation)  # not a version this annotation ever had
         annotation = update_annotation(annotation, version, **mine)
     except AnnotationError as exc:  # the text as typed comes back, with the reason
         extra = {"editing": 1, "typed": mine, "edit_error": str(exc)}
         return _thread_response(request, edition, role, document, annotation, 400, extra)
-    except (StaleAnnotation, ValueError):
+    except (StaleVersion, ValueError):
         annotation.refresh_from_db()
         extra = {"editing": 1, "conflict": True, "typed": mine}
         return _thread_response(request, edition, role, document, annotation, 409, extra)
@@ -192,9 +192,8 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 
 @require_POST
-@login_required
 def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     wanted = Status.RESOLVED if request.POST.get("status") == "resolved" else Status.OPEN
     annotation = set_status(annotation, wanted)
@@ -204,9 +203,8 @@ def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 
 @require_POST
-@login_required
 def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
         raise Http404
@@ -219,9 +217,8 @@ def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 
 @require_POST
-@login_required
 def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     body = request.POST.get("body", "")
     try:
@@ -239,9 +236,8 @@ def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> Htt
 
 
 @require_POST
-@login_required
 def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.ANNOTATOR)
+    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     target = get_object_or_404(
         AnnotationTarget.objects.select_related("annotation"),
         pk=pk,
@@ -309,9 +305,8 @@ def _known_place(annotations: list, document: Document) -> list:
 
 
 @require_GET
-@login_required
 def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role, document = _document(request, slug, doc_slug, Role.READER)
+    edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     # Not a small integer (offset=10**25 overflows the database's OFFSET): from the start.
     offset = limits.small_int(request.GET.get("offset", "0"), minimum=0) or 0
     annotations, wanted = filtered_annotations(request, document, offset)
@@ -355,19 +350,21 @@ def _more_url(request: HttpRequest, filters: dict, offset: int) -> str:
 
 
 @require_GET
-@login_required
 def presence(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    _edition, _role, document = _document(request, slug, doc_slug, Role.READER)
+    _edition, _role, document = document_for(request, slug, doc_slug, Role.READER)
     users = events.present_users(document.pk)
     return render(request, "editions/presence.html", {"users": users, "me": request.user})
 
 
+@login_not_required  # answers 401 itself: an event stream cannot follow a redirect to a form
 async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The document's live event stream (server-sent events)."""
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse(status=401)
-    _edition, _role, document = await sync_to_async(_document)(request, slug, doc_slug, Role.READER)
+    _edition, _role, document = await sync_to_async(document_for)(
+        request, slug, doc_slug, Role.READER
+    )
     after = request.headers.get("Last-Event-ID") or request.GET.get("after")
     after_id = await sync_to_async(events.resume_point)(document.pk, after)
     if not isinstance(request, ASGIRequest):

@@ -1,7 +1,7 @@
 """Small helpers the page modules share."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..models import Document, Edition, Witness, WitnessRole
@@ -14,10 +14,6 @@ def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def document_or_404(edition: Edition, doc_slug: str) -> Document:
-    return get_object_or_404(Document, edition=edition, slug=doc_slug)
-
-
 def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, list[Witness]]:
     """The document and its witnesses, the original first, in one query (every page of a
     document's text asks for both); a document without a witness yet costs a second one."""
@@ -27,10 +23,22 @@ def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, l
         .order_by("pk")
     )
     if not witnesses:
-        return document_or_404(edition, doc_slug), []
+        document = get_object_or_404(Document, edition=edition, slug=doc_slug)
+        document.edition = edition  # known already: its URLs cost no query
+        return document, []
     document = witnesses[0].document
     for witness in witnesses:
         witness.document = document  # one instance, as the document's own queries give
     document.edition = edition  # known already: its URLs cost no query
     witnesses.sort(key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk))
     return document, witnesses
+
+
+def render_partial_if_htmx(
+    request: HttpRequest, template_name: str, partial: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """The whole page, or for an htmx request only its ``partial`` (django-htmx's partial
+    rendering: one template, the fragment a swap needs defined in it with ``partialdef``)."""
+    if request.htmx:
+        template_name = f"{template_name}#{partial}"
+    return render(request, template_name, context, status=status)

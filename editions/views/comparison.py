@@ -8,7 +8,6 @@ htmx swaps only the ``#diff`` fragment when a toggle changes.
 import math
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -37,7 +36,6 @@ MODES = ("side", "inline")
 
 
 @require_GET
-@login_required
 def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     document, witnesses = document_and_witnesses(edition, doc_slug)

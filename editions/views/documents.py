@@ -3,8 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +19,9 @@ from ..docpage import (
 from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..models import Document, Role, Segment, Witness
-from ..permissions import Abilities, edition_for
-from .common import document_and_witnesses, document_or_404, redirect_after_post
+from ..permissions import Abilities, document_for, edition_for
+from ..versioning import StaleVersion, update_if_current
+from .common import document_and_witnesses, redirect_after_post
 
 # A live refresh re-reads the rows the reader has loaded, this many at most.
 MAX_REFRESH_ROWS = 400
@@ -92,7 +91,6 @@ def _wanted_row(request: HttpRequest, context: dict) -> int | None:
 
 
 @require_GET
-@login_required
 def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     context = _page_context(request, slug, doc_slug)
     layout, can = context["layout"], context["can"]
@@ -154,7 +152,6 @@ def _head(request: HttpRequest, context: dict) -> str:
 
 
 @require_GET
-@login_required
 def document_rows(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """A page of rows (``?start=N``), brought in as the reader scrolls; a page of its own too."""
     context = _page_context(request, slug, doc_slug)
@@ -170,7 +167,6 @@ def document_rows(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespons
 
 
 @require_GET
-@login_required
 def document_print(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """Every row at once, for printing (rows come from the same cache)."""
     context = _page_context(request, slug, doc_slug)
@@ -185,7 +181,6 @@ MAX_FOUND = 100
 
 
 @require_GET
-@login_required
 def document_find(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The rows whose text holds a word or phrase, each a link that jumps there."""
     context = _page_context(request, slug, doc_slug)
@@ -261,30 +256,22 @@ def _query(context: dict, **values) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def document_edit(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug)
+    edition, role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     if request.method == "GET":
         form = DocumentForm(instance=document, initial={"version": document.version})
         return _document_form(request, edition, document, form, role)
     form = DocumentForm(request.POST, instance=Document.objects.get(pk=document.pk))
     if not form.is_valid():
         return _document_form(request, edition, document, form, role, status=400)
-    if not _save_if_current(document, form):
+    values = {name: form.cleaned_data[name] for name in DOCUMENT_METADATA_FIELDS}
+    try:
+        update_if_current(document, form.cleaned_data["version"], **values)
+    except StaleVersion:
         document.refresh_from_db()
         return _document_form(request, edition, document, form, role, status=409, conflict=document)
     messages.success(request, _("Document saved."))
     return redirect_after_post(request, document.get_absolute_url())
-
-
-def _save_if_current(document: Document, form: DocumentForm) -> bool:
-    """Save only if nobody saved since the editor loaded the form (no lost update)."""
-    values = {name: form.cleaned_data[name] for name in DOCUMENT_METADATA_FIELDS}
-    updated = Document.objects.filter(pk=document.pk, version=form.cleaned_data["version"]).update(
-        **values, version=F("version") + 1
-    )
-    return updated == 1
 
 
 def _document_form(request, edition, document, form, role, *, status=200, conflict=None):

@@ -1,7 +1,6 @@
 """Editions: the list, one edition's page and settings, and its members (owners only)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from ..annotating import visible_in_edition
 from ..forms import EditionForm, MemberForm, RoleForm
 from ..models import Edition, Membership, Role, Witness
 from ..permissions import Abilities, edition_for, readable_editions
-from .common import redirect_after_post
+from .common import redirect_after_post, render_partial_if_htmx
 
 
 def _edition_list(request: HttpRequest, form: EditionForm, status: int = 200) -> HttpResponse:
@@ -28,13 +27,11 @@ def _edition_list(request: HttpRequest, form: EditionForm, status: int = 200) ->
 
 
 @require_GET
-@login_required
 def edition_list(request: HttpRequest) -> HttpResponse:
     return _edition_list(request, EditionForm())
 
 
 @require_POST
-@login_required
 def edition_create(request: HttpRequest) -> HttpResponse:
     form = EditionForm(request.POST)
     if not form.is_valid():
@@ -56,7 +53,6 @@ def edition_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     documents = edition.documents.prefetch_related(
@@ -73,7 +69,6 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     form = EditionForm(request.POST or None, instance=edition)
@@ -89,7 +84,6 @@ def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     form = MemberForm(request.POST or None, edition=edition)
@@ -111,8 +105,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         "roles": Role.choices,
         "can": Abilities(role),
     }
-    template = "editions/members.html#member-list" if request.htmx else "editions/members.html"
-    return render(request, template, context, status=400 if form.is_bound else 200)
+    status = 400 if form.is_bound else 200
+    return render_partial_if_htmx(request, "editions/members.html", "member-list", context, status)
 
 
 def _members_url(edition: Edition) -> str:
@@ -127,7 +121,6 @@ def _is_last_owner(membership: Membership) -> bool:
 
 
 @require_POST
-@login_required
 def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     edition, _role = edition_for(request, slug, needs=Role.OWNER)
     membership = get_object_or_404(Membership, pk=membership_id, edition=edition)
@@ -144,7 +137,6 @@ def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 
 @require_POST
-@login_required
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     edition, _role = edition_for(request, slug, needs=Role.OWNER)
     membership = get_object_or_404(Membership, pk=membership_id, edition=edition)

@@ -8,7 +8,6 @@ annotations are never exported). Importing needs an editor.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,16 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from ..export_forms import ExchangeImportForm, FormatsForm
-from ..export_models import ExportJob, JobStatus
 from ..exporters import FORMATS, ExportFile, available_keys, export_document, unavailable
 from ..exporters.bundle import ZIP_TYPE, document_bundle
 from ..exporters.jobs import recover_stale_jobs, refresh, start_export
+from ..forms import ExchangeImportForm, FormatsForm
 from ..importers.base import RecordError
 from ..importers.exchange import import_exchange
-from ..models import Edition, Role
-from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
+from ..models import Edition, ExportJob, JobStatus, Role
+from ..permissions import Abilities, document_for, edition_for
+from .common import redirect_after_post
 
 RECENT_JOBS = 5
 
@@ -46,10 +44,8 @@ def _download(item: ExportFile) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def document_export(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, role, document = document_for(request, slug, doc_slug)
     form = FormatsForm(initial={"format": available_keys(document, list(FORMATS))})
     return render(request, "editions/document_export.html", _document_page(document, role, form))
 
@@ -66,10 +62,8 @@ def _document_page(document, role, form: FormatsForm) -> dict:
 
 
 @require_GET
-@login_required
 def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: str) -> HttpResponse:
-    edition, _role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
     if reason := unavailable(document, fmt):
@@ -78,11 +72,9 @@ def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: st
 
 
 @require_GET
-@login_required
 def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The chosen formats: one file, or a ZIP of several."""
-    edition, role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, role, document = document_for(request, slug, doc_slug)
     form = FormatsForm(request.GET)
     if form.is_valid() and not available_keys(document, form.cleaned_data["format"]):
         form.add_error("format", unavailable(document, form.cleaned_data["format"][0]))
@@ -113,14 +105,12 @@ def _edition_page(request, edition: Edition, role, **extra) -> dict:
 
 
 @require_GET
-@login_required
 def edition_export(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     return render(request, "editions/edition_export.html", _edition_page(request, edition, role))
 
 
 @require_POST
-@login_required
 def edition_export_start(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     form = FormatsForm(request.POST)
@@ -162,7 +152,6 @@ def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[Edition, ExportJ
 
 
 @require_GET
-@login_required
 def export_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress: what the progress bar polls."""
     edition, job = _job(request, slug, job_id)
@@ -173,7 +162,6 @@ def export_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def export_job_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     _edition, job = _job(request, slug, job_id)
     if job.status != JobStatus.DONE:
@@ -186,7 +174,6 @@ def export_job_download(request: HttpRequest, slug: str, job_id: int) -> HttpRes
 
 
 @require_POST
-@login_required
 def exchange_import(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.EDITOR)
     form = ExchangeImportForm(request.POST, request.FILES)

@@ -3,10 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,23 +14,25 @@ from ..importers.base import RecordError
 from ..importers.store import find_identical_witness, stand_in_title
 from ..importers.summary import summarize
 from ..models import Document, Role, Witness
-from ..permissions import Abilities, edition_for
-from .common import document_or_404, redirect_after_post
+from ..permissions import Abilities, document_for, edition_for
+from .common import redirect_after_post, render_partial_if_htmx
 
 PREVIEW_SEGMENTS = 60  # shown in full; a book's other 2,000 are counted, not rendered
 PREVIEW_NOTES = 20
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) -> HttpResponse:
     """Upload or paste a record; preview what was parsed; save it on confirmation.
 
     Without ``doc_slug`` the record becomes a new document of the edition; with it, a new
     witness of that document.
     """
-    edition, role = edition_for(request, slug, needs=Role.EDITOR)
-    document = document_or_404(edition, doc_slug) if doc_slug else None
+    if doc_slug:
+        edition, role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
+    else:
+        edition, role = edition_for(request, slug, needs=Role.EDITOR)
+        document = None
     # A link may suggest what is coming ("add the French original": ?language=fr&role=original).
     suggested = {k: request.GET[k][:20] for k in ("language", "role") if k in request.GET}
     form = ImportForm(request.POST or None, request.FILES or None, initial=suggested)
@@ -63,8 +63,8 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
                 "label": form.cleaned_data["label"],
             }
         )
-    template = "editions/import.html#preview" if request.htmx else "editions/import.html"
-    return render(request, template, context, status=400 if form.errors else 200)
+    status = 400 if form.errors else 200
+    return render_partial_if_htmx(request, "editions/import.html", "preview", context, status)
 
 
 @dataclass
@@ -123,12 +123,10 @@ def _save_import(request, edition, document, form, context) -> HttpResponse:
     except IntegrityError:
         # The same record saved at the same moment (a double click) took the slug first.
         form.add_error(None, _("This record was just imported: see the document's page."))
-        template = "editions/import.html#preview" if request.htmx else "editions/import.html"
-        return render(request, template, context, status=409)
+        return render_partial_if_htmx(request, "editions/import.html", "preview", context, 409)
     except RecordError as exc:
         form.add_error(None, str(exc))
-        template = "editions/import.html#preview" if request.htmx else "editions/import.html"
-        return render(request, template, context)
+        return render_partial_if_htmx(request, "editions/import.html", "preview", context)
     messages.success(
         request,
         _("Imported %(label)s: %(count)s segments.")

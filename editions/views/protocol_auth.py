@@ -11,12 +11,13 @@ import json
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from ..token_models import ApiToken
+from ..models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 CHALLENGE = 'Bearer realm="annotations"'
@@ -55,6 +56,7 @@ def protocol_endpoint(links: str) -> Callable:
     """
 
     def decorate(view: Callable) -> Callable:
+        @login_not_required  # answers 401 in JSON itself, never the login page's redirect
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:

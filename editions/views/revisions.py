@@ -11,7 +11,6 @@ keep one markup, the page's own. Without JavaScript the same URLs serve whole pa
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..comparison import CompareOptions, diff_texts, revision_diffs
 from ..forms import SegmentTextForm
 from ..models import Role, Segment, SegmentRevision, Witness, WitnessRole
-from ..permissions import Abilities, edition_for
+from ..permissions import Abilities, witness_for
 from ..revisions import (
-    StaleSegment,
     UnknownVersion,
     create_revision_witness,
     normalize_text,
@@ -33,19 +31,13 @@ from ..revisions import (
     text_at,
     versions_of,
 )
-from .common import document_or_404, redirect_after_post
+from ..versioning import StaleVersion
+from .common import redirect_after_post
 from .comparison import similarity_figure
 
 # A history shows every change, whitespace included.
 HISTORY_OPTIONS = CompareOptions(show_punctuation=True, show_whitespace=True)
 WITNESS_HISTORY_LENGTH = 200
-
-
-def _witness(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, needs: Role):
-    edition, role = edition_for(request, slug, needs=needs)
-    document = document_or_404(edition, doc_slug)
-    witness = get_object_or_404(Witness, document=document, slug=witness_slug)
-    return edition, role, document, witness
 
 
 def _segment(witness: Witness, sid: str) -> Segment:
@@ -64,11 +56,12 @@ def _context(edition, role, document, witness, segment, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
 def segment_edit(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.EDITOR
+    )
     segment = _segment(witness, sid)
     if request.method == "GET":
         form = SegmentTextForm(initial={"text": segment.text, "version": segment.version})
@@ -80,7 +73,7 @@ def segment_edit(
     data = form.cleaned_data
     try:
         revision = save_text(segment, data["version"], data["text"], request.user, data["reason"])
-    except StaleSegment as stale:
+    except StaleVersion as stale:
         yours = normalize_text(data["text"])
         context = _conflict_context(
             edition, role, document, witness, stale.current, yours, data["reason"]
@@ -136,11 +129,12 @@ def _saved(request: HttpRequest, segment: Segment, revision) -> HttpResponse:
 
 
 @require_GET
-@login_required
 def segment_history(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.READER)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.READER
+    )
     segment = _segment(witness, sid)
     versions = versions_of(segment)
     texts = {v.number: v.text for v in versions}
@@ -176,11 +170,12 @@ def _version_param(value: str | None, known: dict[int, str], default: int) -> in
 
 
 @require_POST
-@login_required
 def segment_revert(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.EDITOR
+    )
     segment = _segment(witness, sid)
     history_url = reverse(
         "editions:segment_history", args=[edition.slug, document.slug, witness.slug, sid]
@@ -192,7 +187,7 @@ def segment_revert(
     except (ValueError, UnknownVersion):
         messages.error(request, _("There is no such version of this text to revert to."))
         return redirect_after_post(request, history_url)
-    except StaleSegment as stale:
+    except StaleVersion as stale:
         # "Yours" is the text you asked to bring back.
         yours = text_at(stale.current, to_version)
         context = _conflict_context(edition, role, document, witness, stale.current, yours, "")
@@ -209,11 +204,12 @@ def segment_revert(
 
 
 @require_GET
-@login_required
 def witness_history(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str
 ) -> HttpResponse:
-    edition, role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.READER)
+    edition, role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.READER
+    )
     revisions = list(
         SegmentRevision.objects.filter(segment__witness=witness)
         .select_related("segment", "user")
@@ -237,11 +233,12 @@ LABEL_MAX = Witness._meta.get_field("label").max_length
 
 
 @require_POST
-@login_required
 def revision_create(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str
 ) -> HttpResponse:
-    edition, _role, document, witness = _witness(request, slug, doc_slug, witness_slug, Role.EDITOR)
+    edition, _role, document, witness = witness_for(
+        request, slug, doc_slug, witness_slug, Role.EDITOR
+    )
     if witness.role == WitnessRole.ORIGINAL:
         messages.error(request, _("Only a translation or a revision can be revised."))
         return redirect_after_post(request, document.get_absolute_url())

@@ -1,16 +1,15 @@
 """Search across the editions a user may read, and the parallel concordance (page and CSV)."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import concordance, limits, search
+from ..forms import ConcordanceForm, SearchForm
 from ..permissions import readable_editions
 from ..search.results import hits
-from ..search_forms import ConcordanceForm, SearchForm
+from .common import render_partial_if_htmx
 
 HITS_PER_PAGE = 20
 LINES_PER_PAGE = 50
@@ -29,7 +28,6 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @require_GET
-@login_required
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(
         request.GET or None, editions=list(readable_editions(request.user)), user=request.user
@@ -47,8 +45,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             matches, total = search.search(text, filters, offset=offset, limit=HITS_PER_PAGE)
         context.update(query=text, hits=hits(matches), total=total, page=page)
         context["also_searched"] = search.added_spellings(text, filters.equivalents)
-    template = "editions/search.html#results" if request.htmx else "editions/search.html"
-    return render(request, template, context)
+    return render_partial_if_htmx(request, "editions/search.html", "results", context)
 
 
 def _concordance(request: HttpRequest) -> tuple[ConcordanceForm, concordance.Concordance | None]:
@@ -70,7 +67,6 @@ def _concordance(request: HttpRequest) -> tuple[ConcordanceForm, concordance.Con
 
 
 @require_GET
-@login_required
 def concordance_page(request: HttpRequest) -> HttpResponse:
     form, result = _concordance(request)
     context: dict = {"form": form, "result": result, "query_string": _query_string(request)}
@@ -78,9 +74,8 @@ def concordance_page(request: HttpRequest) -> HttpResponse:
         page = Paginator(result.lines, LINES_PER_PAGE).get_page(_page_number(request))
         context.update(page=page, lines=page.object_list)
         context["sort_links"] = _sort_links(request)
-    template = "editions/concordance.html#results" if request.htmx else "editions/concordance.html"
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, context, status=status)
+    return render_partial_if_htmx(request, "editions/concordance.html", "results", context, status)
 
 
 def _sort_links(request: HttpRequest) -> dict[str, str]:
@@ -94,7 +89,6 @@ def _sort_links(request: HttpRequest) -> dict[str, str]:
 
 
 @require_GET
-@login_required
 def concordance_csv(request: HttpRequest) -> HttpResponse:
     form, result = _concordance(request)
     if result is None:

@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
 from ..models import Segment
-from ..permissions import edition_for
-from .common import document_or_404
+from ..permissions import document_for
 from .protocol_auth import protocol_endpoint
 
 TEXT_LINKS = '<http://www.w3.org/ns/ldp#NonRDFSource>; rel="type"'
@@ -22,8 +21,7 @@ TEXT_LINKS = '<http://www.w3.org/ns/ldp#NonRDFSource>; rel="type"'
 def segment_text(
     request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, _role = edition_for(request, slug)
-    document = document_or_404(edition, doc_slug)
+    edition, _role, document = document_for(request, slug, doc_slug)
     segment = get_object_or_404(
         Segment, witness__document=document, witness__slug=witness_slug, sid=sid
     )

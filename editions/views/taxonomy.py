@@ -1,8 +1,6 @@
 """The edition's annotation categories, which its owners edit."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,25 +8,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import limits
 from ..annotating import ensure_categories
-from ..annotation_models import Category
-from ..models import Role
+from ..forms import CategoryForm
+from ..models import Category, Role
 from ..permissions import Abilities, edition_for
 
 
-class CategoryForm(forms.ModelForm):
-    # Bounded here as PostgreSQL bounds the column: SQLite would store any integer.
-    position = forms.IntegerField(min_value=0, max_value=limits.MAX_ID, initial=0)
-
-    class Meta:
-        model = Category
-        fields = ["name", "color", "position"]
-        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
-
-
 @require_http_methods(["GET", "POST"])
-@login_required
 def categories(request: HttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     ensure_categories(edition)
@@ -66,7 +52,6 @@ def _free_slug(edition, name: str) -> str:
 
 
 @require_POST
-@login_required
 def category_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     edition, _role = edition_for(request, slug, needs=Role.OWNER)
     category = get_object_or_404(Category, edition=edition, pk=pk)

@@ -9,10 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from editions.annotation_models import Annotation
 from editions.demo_verne import DOCUMENT_SLUG, EDITION_SLUG
 from editions.management.commands.load_demo import DEMO_SLUG
-from editions.models import Alignment, Document
+from editions.models import Alignment, Annotation, Document
 
 from .conftest import sign_in
 

@@ -7,8 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from editions.annotation_models import Annotation
-from editions.models import Document, Membership
+from editions.models import Annotation, Document, Membership
 
 from .conftest import sign_in
 

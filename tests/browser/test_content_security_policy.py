@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from editions.annotation_models import Category
-from editions.models import Edition
+from editions.models import Category, Edition
 
 from .conftest import sign_in
 

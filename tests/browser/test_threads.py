@@ -5,8 +5,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from editions.annotating import Span, add_reply, create_annotation, set_status, update_annotation
-from editions.annotation_models import Annotation
-from editions.models import Document, Membership, Segment
+from editions.models import Annotation, Document, Membership, Segment
 
 from .conftest import sign_in
 

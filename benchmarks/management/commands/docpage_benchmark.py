@@ -24,9 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editions import docpage
-from editions.annotation_models import Annotation, AnnotationTarget, Reply
 from editions.booksize import synthetic_book, verne_book
-from editions.models import Edition, Membership, Role, Segment
+from editions.models import Annotation, AnnotationTarget, Edition, Membership, Reply, Role, Segment
 from editions.revisions import save_text
 
 SHARED = Path(settings.BASE_DIR).parent / "shared"

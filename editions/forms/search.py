@@ -5,11 +5,10 @@ from dataclasses import replace
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .annotation_models import Category
-from .concordance import MODES, SORTS
-from .models import Edition, Witness, WitnessRole
-from .text import fold
+from .. import search
+from ..concordance import MODES, SORTS
+from ..models import Category, Edition, Witness, WitnessRole
+from ..text import fold
 
 MAX_QUERY = 200
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .exporters import FORMATS
+from ..exporters import FORMATS
 
 
 def format_choices() -> list[tuple[str, str]]:

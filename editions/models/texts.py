@@ -1,4 +1,4 @@
-"""The data model: editions, their members, documents, witnesses and segments.
+"""Documents and their texts: witnesses, segments, footnote links and segment revisions.
 
 A *witness* is one text of a document (the French original, a published translation, a
 revision). Its text is an ordered list of *segments* (headings, paragraphs, footnotes); each
@@ -9,72 +9,9 @@ annotations can point at it across edits and reorderings.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    OWNER = "owner", _("owner")
-    EDITOR = "editor", _("editor")
-    ANNOTATOR = "annotator", _("annotator")
-    READER = "reader", _("reader")
-
-
-# Higher rank may do everything a lower rank may.
-ROLE_RANK = {Role.READER: 1, Role.ANNOTATOR: 2, Role.EDITOR: 3, Role.OWNER: 4}
-
-
-class Edition(models.Model):
-    title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    is_public = models.BooleanField(
-        _("public"), default=False, help_text=_("Anyone signed in may read a public edition.")
-    )
-    # Read by ``search.equivalence_groups``: the search finds any spelling of a group for any.
-    search_equivalents = models.TextField(
-        _("search equivalents"),
-        blank=True,
-        help_text=_(
-            "Names and terms that search treats as one, across spellings and languages: one "
-            "group per line, separated by commas. For example: Khrushchev, Khrouchtchev"
-        ),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="editions"
-    )
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("edition")
-        verbose_name_plural = _("editions")
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("editions:edition_detail", args=[self.slug])
-
-
-class Membership(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READER)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "user"], name="one_membership_per_user")
-        ]
-        ordering = ["edition", "user__username"]
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.edition}"
+from .editions import Edition
 
 
 class Document(models.Model):
@@ -262,120 +199,6 @@ class FootnoteRef(models.Model):
         return f"{self.segment.sid}@{self.offset} → {self.note.sid}"
 
 
-class Alignment(models.Model):
-    """Which units of ``target`` render which units of ``source`` (usually the original).
-
-    The rows live in ``AlignmentRow``; every change is an ``AlignmentChange`` holding the rows
-    before and after, which is what undo, redo and the history list read. ``version`` grows
-    with each change: a change based on an older version is refused, never merged blindly.
-    """
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="alignments")
-    source = models.ForeignKey(
-        Witness, on_delete=models.CASCADE, related_name="+", verbose_name=_("source")
-    )
-    target = models.ForeignKey(
-        Witness, on_delete=models.CASCADE, related_name="+", verbose_name=_("target")
-    )
-    version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["source", "target"], name="one_alignment_per_pair")
-        ]
-        ordering = ["document", "pk"]
-        verbose_name = _("alignment")
-        verbose_name_plural = _("alignments")
-
-    def __str__(self) -> str:
-        return f"{self.source.label} ↔ {self.target.label}"
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "editions:alignment_editor",
-            args=[self.document.edition.slug, self.document.slug, self.pk],
-        )
-
-
-class RowStatus(models.TextChoices):
-    AUTOMATIC = "automatic", _("automatic")
-    CONFIRMED = "confirmed", _("confirmed")
-
-
-class AlignmentRow(models.Model):
-    """One bead: source segments (by stable id) and the target segments that render them."""
-
-    alignment = models.ForeignKey(Alignment, on_delete=models.CASCADE, related_name="rows")
-    position = models.PositiveIntegerField()
-    source_sids = models.JSONField(default=list)
-    target_sids = models.JSONField(default=list)
-    confidence = models.FloatField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=RowStatus.choices, default=RowStatus.AUTOMATIC)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["alignment", "position"]
-        indexes = [models.Index(fields=["alignment", "position"])]
-        verbose_name = _("alignment row")
-        verbose_name_plural = _("alignment rows")
-
-    def __str__(self) -> str:
-        return f"{self.source_sids} ↔ {self.target_sids}"
-
-
-class AlignmentChange(models.Model):
-    """One change to an alignment: who, when, what, and the rows before and after."""
-
-    alignment = models.ForeignKey(Alignment, on_delete=models.CASCADE, related_name="changes")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    operation = models.CharField(max_length=30)
-    # The summary is kept untranslated (a message of the catalogue) with its arguments, so
-    # that each reader sees the history in their own language (``summary_text``). Entries
-    # made before ``summary_args`` existed hold text already translated; shown as they are.
-    summary = models.CharField(max_length=300)
-    summary_args = models.JSONField(default=dict, blank=True)
-    before = models.JSONField(default=list)
-    after = models.JSONField(default=list)
-    # For an undo or a redo: the change it undid or redid.
-    reverts = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["alignment", "-pk"]
-        verbose_name = _("alignment change")
-        verbose_name_plural = _("alignment changes")
-
-    def __str__(self) -> str:
-        return f"{self.operation}: {self.summary}"
-
-    @property
-    def summary_text(self) -> str:
-        return translated_summary(self.summary, self.summary_args)
-
-
-def translated_summary(message: str, args: dict) -> str:
-    """A history message in the current language. An argument given as [message, args] is
-    itself such a message (what an undo undid)."""
-    values = {
-        key: translated_summary(*value) if isinstance(value, list) else value
-        for key, value in args.items()
-    }
-    text = gettext(message) if message else ""
-    return text % values if values else text
-
-
 class SegmentRevision(models.Model):
     """One save of a segment's text: who, when, why, and the whole text before and after.
 
@@ -412,18 +235,3 @@ class SegmentRevision(models.Model):
     @property
     def version_after(self) -> int:
         return self.version_before + 1
-
-
-# Annotation models live in their own module; importing them registers them with the app.
-from .annotation_models import (  # noqa: E402, F401
-    Annotation,
-    AnnotationTarget,
-    Category,
-    Event,
-    Notification,
-    Presence,
-    Reply,
-)
-from .export_models import ExportJob  # noqa: E402, F401
-from .job_models import AlignmentJob  # noqa: E402, F401
-from .token_models import ApiToken  # noqa: E402, F401

@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Edition
+from .editions import Edition
 
 
 class JobStatus(models.TextChoices):
@@ -22,7 +22,25 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class ExportJob(models.Model):
+class JobProgress:
+    """What a background job's page shows of it: needs ``status``, ``done`` and ``total``."""
+
+    status: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class ExportJob(JobProgress, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="export_jobs")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -63,6 +81,7 @@ class ExportJob(models.Model):
 
     @property
     def percent(self) -> int:
+        """As ``JobProgress.percent``, with the steps within the file being written."""
         if self.status == JobStatus.DONE:
             return 100
         if not self.total:
@@ -74,7 +93,3 @@ class ExportJob(models.Model):
     def file_percent(self) -> int:
         """How much of the file being written is done."""
         return round(100 * self.step / self.steps) if self.steps else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)

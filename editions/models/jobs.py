@@ -11,11 +11,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .export_models import JobStatus
-from .models import Alignment, Document, Witness
+from .alignments import Alignment
+from .exports import JobProgress, JobStatus
+from .texts import Document, Witness
 
 
-class AlignmentJob(models.Model):
+class AlignmentJob(JobProgress, models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="align_jobs")
     source = models.ForeignKey(Witness, on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey(Witness, on_delete=models.CASCADE, related_name="+")
@@ -52,13 +53,3 @@ class AlignmentJob(models.Model):
             "editions:alignment_job",
             args=[self.document.edition.slug, self.document.slug, self.pk],
         )
-
-    @property
-    def percent(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)

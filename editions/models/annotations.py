@@ -1,4 +1,4 @@
-"""Annotations: categories, annotations and their targets, replies, and the event log.
+"""Annotations: categories, annotations and their targets, replies, and mentions.
 
 A target stores the W3C selectors (quote with prefix and suffix, code-point positions) that
 were true when it was made, plus where it resolves in the segment's current text
@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from .models import Document, Edition, Segment, Witness
+from .editions import Edition
+from .texts import Document, Segment, Witness
 
 # The default taxonomy every new edition starts with (owners may edit it). Names are stored
 # in English and shown in the reader's language while they are left as they came.
@@ -163,42 +164,6 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return self.body[:50]
-
-
-class Event(models.Model):
-    """What changed in a document, in order: the live stream replays it from Last-Event-ID."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=40)
-    # Private annotations' events are only for their author.
-    only_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-        indexes = [models.Index(fields=["document", "id"])]
-
-    def __str__(self) -> str:
-        return f"{self.pk} {self.kind}"
-
-
-class Presence(models.Model):
-    """Who has a document open: refreshed by their live connection, stale after a while."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    last_seen = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["document", "user"], name="one_presence_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} on {self.document}"
 
 
 class Notification(models.Model):

@@ -1,0 +1,25 @@
+"""The forms, one module per domain, every form re-exported here.
+
+- ``editions``: an edition's settings, its members and their roles;
+- ``documents``: a document's metadata, a segment's text;
+- ``imports``: a record to import (a file or a pasted text);
+- ``exports``: the export formats, a TEI or TMX file to import back;
+- ``search``: the search and concordance forms;
+- ``taxonomy``: an edition's annotation categories;
+- ``account``: a member's personal API tokens.
+"""
+
+from .account import TokenForm as TokenForm
+from .documents import DOCUMENT_METADATA_FIELDS as DOCUMENT_METADATA_FIELDS
+from .documents import DocumentForm as DocumentForm
+from .documents import SegmentTextForm as SegmentTextForm
+from .editions import EditionForm as EditionForm
+from .editions import MemberForm as MemberForm
+from .editions import RoleForm as RoleForm
+from .exports import ExchangeImportForm as ExchangeImportForm
+from .exports import FormatsForm as FormatsForm
+from .imports import ImportForm as ImportForm
+from .imports import record_source_text as record_source_text
+from .search import ConcordanceForm as ConcordanceForm
+from .search import SearchForm as SearchForm
+from .taxonomy import CategoryForm as CategoryForm
