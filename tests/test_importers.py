@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from editions.importers import body, parse_record
+from editions.importers import blocks, body, parse_record
 from editions.importers.base import DOCUMENT_FIELDS, WITNESS_FIELDS, ParsedRecord, RecordError
-from editions.importers.body import extract_markers
 from editions.importers.decoding import decode
 from editions.importers.detect import detect_format
+from editions.importers.footnotes import extract_markers
 from editions.importers.metadata import parse_printed_source
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -728,10 +728,10 @@ def test_a_long_double_spaced_text_is_rejoined_in_linear_time(monkeypatch):
         + "office of the secretary who asked them to stay and\n\n" * 6000
     )
     seen: list[int] = []
-    for name in ("continues", "ends_in_hyphenated_word"):
-        check = getattr(body, name)
+    for module, name in ((body, "continues"), (blocks, "ends_in_hyphenated_word")):
+        check = getattr(module, name)
         monkeypatch.setattr(
-            body,
+            module,
             name,
             lambda *texts, check=check: seen.append(max(map(len, texts))) or check(*texts),
         )

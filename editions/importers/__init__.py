@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .base import ParsedRecord, RecordError
-from .body import note_link_warnings
 from .cvce import parse_cvce
 from .decoding import decode
 from .detect import detect_format
+from .footnotes import note_link_warnings
 from .plaintext import parse_text
 from .safexml import refuse_exchange_file
 from .summary import long_segment_warnings

@@ -13,15 +13,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .base import ParsedRecord
-from .body import (
-    Block,
-    build_segments,
-    join_lines,
-    link_notes,
-    split_blocks,
-    strip_quote,
-    take_heading_lines,
-)
+from .blocks import Block, join_lines, split_blocks, strip_quote
+from .body import build_segments, take_heading_lines
+from .footnotes import link_notes
 from .metadata import (
     fill_blanks,
     guess_language,

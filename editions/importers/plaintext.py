@@ -17,19 +17,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .base import ParsedRecord, ParsedSegment
-from .body import (
-    Block,
-    block_text,
-    build_segments,
-    chapter_heading,
-    continues,
-    extract_markers,
-    heading_text,
-    link_notes,
-    split_blocks,
-    take_heading_lines,
-)
+from .blocks import Block, block_text, continues, split_blocks
+from .body import build_segments, take_heading_lines
+from .footnotes import extract_markers, link_notes
 from .gutenberg import strip_gutenberg
+from .headings import chapter_heading, heading_text
 from .metadata import fill_blanks, guess_language, language_code, parse_heading_line, parse_title
 
 MAX_TITLE_LENGTH = 150

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..text import primary_language
 from .base import DOCUMENT_FIELDS, WITNESS_FIELDS, ParsedRecord, RecordError
-from .body import note_link_warnings, note_targets
+from .footnotes import note_link_warnings, note_targets
 from .metadata import bcp47, language_code, language_name
 
 # The corpus is French-origin (see Document): a text's original language when no witness

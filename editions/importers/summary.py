@@ -10,7 +10,7 @@ from statistics import median
 from django.utils.translation import gettext as _
 
 from .base import ParsedRecord, ParsedSegment
-from .body import note_targets
+from .footnotes import note_targets
 
 # A segment this many times the median length, and at least this long, is suspect.
 LONG_FACTOR = 10

@@ -12,16 +12,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .base import ParsedRecord
-from .body import (
-    Block,
-    block_text,
-    build_segments,
-    clean_inline,
-    join_lines,
-    link_notes,
-    split_blocks,
-    take_heading_lines,
-)
+from .blocks import Block, block_text, clean_inline, join_lines, split_blocks
+from .body import build_segments, take_heading_lines
+from .footnotes import link_notes
 from .metadata import (
     fill_blanks,
     find_date,
