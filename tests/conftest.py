@@ -1,3 +1,4 @@
+import io
 import os
 from pathlib import Path
 
@@ -95,6 +96,23 @@ def document(edition) -> Document:
     )
     FootnoteRef.objects.create(segment=p2, note=n3, label="1", offset=29)
     return document
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo's editions (`load_demo`), loaded once for the module that asks for them.
+
+    Loading takes about a second; the tests that only read the demo share one load. Each test
+    still rolls back what it changes (``db``); the module's end empties the tables, as a
+    transactional test's end does. Not for modules with ``transactional_db`` tests.
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture

@@ -265,6 +265,7 @@ def generated_pair(n: int, seed: int = 7) -> tuple[list[str], list[str]]:
     return src, tgt
 
 
+@pytest.mark.slow  # 3 s: a scale test, run in CI
 def test_search_grows_linearly_with_the_texts() -> None:
     # 1,000 sentences are enough to tell: a full grid would be n x m = 1.1 million nodes, 13
     # times the bound below (the book-size run is benchmarks/align_book.py).

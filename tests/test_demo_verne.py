@@ -17,8 +17,7 @@ README = Path(settings.BASE_DIR) / "fixtures" / "verne-voyage" / "README.md"
 
 
 @pytest.fixture
-def verne(db):
-    call_command("load_demo", stdout=io.StringIO())
+def verne(demo_loaded, db):
     return Document.objects.get(edition__slug=EDITION_SLUG, slug=DOCUMENT_SLUG)
 
 

@@ -25,10 +25,16 @@ IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 DESCRIPTIONS = "http://www.w3.org/ns/oa#PreferContainedDescriptions"
 
 
-@pytest.fixture
-def site(transactional_db):
+@pytest.fixture(scope="module")
+def server():
+    """One server for the module: starting and stopping uvicorn costs more than a request."""
     with serve_asgi() as url:
         yield url
+
+
+@pytest.fixture
+def site(server, transactional_db):
+    return server
 
 
 @pytest.fixture
