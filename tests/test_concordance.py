@@ -106,7 +106,7 @@ def test_each_line_has_the_hit_in_context_and_the_renderings_beside_it(crisis):
         "quarantaine",
         " de Cuba. Les navires soviétiques font demi-tour.",
     )
-    assert first.url == f"{crisis.get_absolute_url()}#fr-p1"
+    assert first.url == f"{crisis.get_absolute_url()}?at=fr-p1#fr-p1"
     assert renderings(first) == {"CVCE": "quarantine", "Wilson Center": "blockade"}
     assert renderings(second) == {"CVCE": "quarantine", "Wilson Center": "quarantine"}
     blockade = first.renderings[1]
@@ -334,7 +334,7 @@ def test_the_csv_export_has_one_row_per_rendering_and_no_formula(client_as, cris
     formula = [row for row in by_column if "HYPERLINK" in row["left"]]
     assert formula and all(row["left"].startswith("'=") for row in formula)
     assert not any(cell[:1] in "=+-@" for row in body for cell in row if cell)
-    assert by_column[0]["link"].startswith("http://testserver/e/test-edition/d/quarantine/#fr-p")
+    assert by_column[0]["link"].startswith("http://testserver/e/test-edition/d/quarantine/?at=fr-p")
 
 
 def test_the_concordance_page_shows_lines_renderings_and_counts(client_as, crisis):
@@ -346,7 +346,7 @@ def test_the_concordance_page_shows_lines_renderings_and_counts(client_as, crisi
     assert "Renderings per translator" in page.text
     assert "“blockade”" in page.text and "≈" in page.text
     assert "<mark>blockade</mark>" in page.text
-    assert f'href="{crisis.get_absolute_url()}#wilson-p1"' in page.text
+    assert f'href="{crisis.get_absolute_url()}?at=wilson-p1#wilson-p1"' in page.text
     assert 'class="kwic-key"' in page.text
     fragment = client_as("reader").get(
         reverse("editions:concordance"),

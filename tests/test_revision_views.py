@@ -1,8 +1,12 @@
 """Editing texts through the pages: roles, htmx fragments, conflicts, history, reverts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from editions.booksize import synthetic_book
+from editions.docpage import PAGE_ROWS
 from editions.models import FootnoteRef, Segment, SegmentRevision, Witness, WitnessRole
 from editions.revisions import save_text
 
@@ -44,7 +48,7 @@ def test_only_editors_and_owners_save_a_text(client_as, document, user):
     saved = p1(document).text == "Mr Rusk insisted on it."
     if EDIT[user] == 200:
         assert response.status_code == 302
-        assert response.url == f"{document.get_absolute_url()}#cvce-en-p1"
+        assert response.url == f"{document.get_absolute_url()}?at=cvce-en-p1#cvce-en-p1"
         assert saved and SegmentRevision.objects.get().user.username == user
     else:
         assert response.status_code == EDIT[user]
@@ -75,14 +79,36 @@ def test_htmx_swaps_the_form_in_and_the_saved_segment_back_from_the_page(client_
     assert 'name="version" value="1"' in form.text and "Mr Rusk stressed it." in form.text
     # Save and Cancel take the segment from the document page itself (one markup for it).
     assert """hx-select='[id="cvce-en-p1"], [id="edit-cvce-en-p1"]'""" in form.text
-    assert f"""hx-get="{document.get_absolute_url()}" hx-select='[id="cvce-en-p1"]'""" in form.text
+    passage = f"{document.get_absolute_url()}?at=cvce-en-p1#cvce-en-p1"
+    assert f"""hx-get="{passage}" hx-select='[id="cvce-en-p1"]'""" in form.text
     saved = save(client, document, "Mr Rusk insisted on it.", **HTMX)
     assert saved.status_code == 302
-    assert saved.url == f"{document.get_absolute_url()}?saved=cvce-en-p1"
+    assert saved.url == f"{document.get_absolute_url()}?at=cvce-en-p1&saved=cvce-en-p1#cvce-en-p1"
     page = client.get(saved.url).text
     segment = page[page.index('id="cvce-en-p1"') :]
     assert segment.index("Mr Rusk insisted on it.") < segment.index("Saved: version 2")
     assert page.count("Saved: version") == 1
+
+
+def test_a_segment_saved_past_the_first_screen_of_a_book_comes_back_from_its_own_rows(
+    client_as, edition
+):
+    """htmx takes the saved segment from the page it is redirected to: that page must hold it,
+    though a book's page shows its first rows only."""
+    book = synthetic_book(edition, rows=PAGE_ROWS * 3)
+    last = Segment.objects.filter(witness__document=book).order_by("-position").first()
+    url = reverse(
+        "editions:segment_edit", args=[edition.slug, book.slug, last.witness.slug, last.sid]
+    )
+    client = client_as("editor")
+    data = {"text": "A far paragraph, changed.", "version": last.version}
+    saved = client.post(url, data, headers=HTMX)
+    page = client.get(saved.url, headers=HTMX).text
+    segment = page[page.index(f'id="{last.anchor_id}"') :]
+    assert segment.index("A far paragraph, changed.") < segment.index("Saved: version 2")
+    cancel = client.get(url, headers=HTMX).text
+    back = re.search(r'hx-get="([^"]+)" hx-select', cancel)[1].replace("&amp;", "&")
+    assert f'id="{last.anchor_id}"' in client.get(back, headers=HTMX).text
 
 
 def test_a_saved_text_keeps_its_footnote_marker_on_the_page(client_as, document):

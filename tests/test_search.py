@@ -317,7 +317,7 @@ def test_results_link_to_the_paragraph_and_paginate(client_as, document):
     first = client.get(reverse("editions:search"), {"q": "blockade"})
     assert "25 results" in first.text
     assert first.text.count('class="hit"') == 20
-    assert f'href="{document.get_absolute_url()}#many-p' in first.text
+    assert f'href="{document.get_absolute_url()}?at=many-p' in first.text  # the row's page
     assert "page=2" in first.text
     second = client.get(reverse("editions:search"), {"q": "blockade", "page": "2"})
     assert second.text.count('class="hit"') == 5
@@ -617,9 +617,8 @@ def test_an_annotation_hit_shows_category_author_status_quote_and_links_to_its_t
     assert "1 result" in page.text
     hit = page.text.split('class="hit annotation-hit"')[1].split("</li>")[0]
     segment = english.segments.get(sid="p2")
-    url = (
-        f"{english.document.get_absolute_url()}?annotation={khrushchev_note.pk}#{segment.anchor_id}"
-    )
+    page_url = english.document.get_absolute_url()
+    url = f"{page_url}?at={segment.anchor_id}&amp;annotation={khrushchev_note.pk}#wilson-p2"
     assert f'href="{url}"' in hit
     assert 'class="chip" data-anno="#b7950b"' in hit and "historical context" in hit
     assert "annotation by annotator" in hit and "open" in hit

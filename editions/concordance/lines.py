@@ -97,7 +97,7 @@ class Line:
 
     @property
     def url(self) -> str:
-        return f"{self.document.get_absolute_url()}#{self.anchor}"
+        return self.document.passage_url(self.anchor)
 
     @property
     def translator(self) -> str:

@@ -6,6 +6,8 @@ segment carries a stable id (``sid``) that never changes once given, so alignmen
 annotations can point at it across edits and reorderings.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -63,6 +65,14 @@ class Document(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("editions:document_detail", args=[self.edition.slug, self.slug])
+
+    def passage_url(self, anchor: str, **params: str) -> str:
+        """The document page opened at a passage (a segment's ``anchor_id``).
+
+        ``?at=`` brings the page of rows that holds it, since a book's page shows its first
+        rows only; ``#`` scrolls to it.
+        """
+        return f"{self.get_absolute_url()}?{urlencode({'at': anchor, **params})}#{anchor}"
 
     @property
     def printed_source(self) -> str:

@@ -68,7 +68,7 @@ def hits(matches: list[Match]) -> list[Hit]:
         if match.source == SEGMENT and match.object_id in segments:
             segment = segments[match.object_id]
             document = segment.witness.document
-            url = f"{document.get_absolute_url()}#{segment.anchor_id}"
+            url = document.passage_url(segment.anchor_id)
             found.append(Hit(document, url, snippet, segment.witness, segment))
         elif match.source == DOCUMENT and match.object_id in documents:
             document = documents[match.object_id]
@@ -122,8 +122,8 @@ def _annotation_hit(annotation, target, *, note, quote) -> Hit:
     """A hit on an annotation's note or quote leads to the annotated paragraph, where the
     document page opens the thread that ``?annotation=`` names (annotator.js)."""
     document = annotation.document
-    url = f"{document.get_absolute_url()}?annotation={annotation.pk}"
     if target is None:  # no target left: the document's annotation list
-        return Hit(document, f"{url}#annotations-title", note, annotation=annotation)
-    url += f"#{target.segment.anchor_id}"
+        url = f"{document.get_absolute_url()}?annotation={annotation.pk}#annotations-title"
+        return Hit(document, url, note, annotation=annotation)
+    url = document.passage_url(target.segment.anchor_id, annotation=str(annotation.pk))
     return Hit(document, url, note, target.witness, target.segment, annotation, quote)

@@ -38,6 +38,12 @@ def metadata_row(label: str, value) -> SafeString | str:
 
 
 @register.filter
+def passage_url(document, anchor: str) -> str:
+    """The document page opened at the passage ``anchor`` (`Document.passage_url`)."""
+    return document.passage_url(anchor)
+
+
+@register.filter
 def index(sequence, position: int):
     """``items|index:n``: the n-th item (for walking two parallel lists in a template)."""
     return sequence[position]

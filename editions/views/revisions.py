@@ -8,8 +8,6 @@ Cancel lead back to the document page, from which htmx takes just that segment, 
 keep one markup, the page's own. Without JavaScript the same URLs serve whole pages.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -114,9 +112,9 @@ def _saved(request: HttpRequest, segment: Segment, revision) -> HttpResponse:
     htmx follows the redirect and swaps in just the segment (``hx-select``), so what it shows
     is the document page's own markup; ``saved`` makes that segment say so.
     """
-    page = segment.witness.document.get_absolute_url()
-    if request.htmx:
-        return redirect(f"{page}?{urlencode({'saved': segment.anchor_id})}")
+    document, anchor = segment.witness.document, segment.anchor_id
+    if request.htmx:  # ``at``: the page of rows that holds the segment, however far down
+        return redirect(document.passage_url(anchor, saved=anchor))
     if revision is None:
         messages.info(request, _("Nothing changed: the text is as it was."))
     else:
@@ -125,7 +123,7 @@ def _saved(request: HttpRequest, segment: Segment, revision) -> HttpResponse:
             _("Saved %(sid)s: version %(version)s.")
             % {"sid": segment.sid, "version": revision.version_after},
         )
-    return redirect(f"{page}#{segment.anchor_id}")
+    return redirect(document.passage_url(anchor))
 
 
 @require_GET
