@@ -84,7 +84,8 @@ def test_opening_a_mention_marks_it_read_and_leads_to_the_thread(client_as, para
     notification = Notification.objects.get()
     client = client_as("editor")
     answer = client.post(reverse("editions:notification_open", args=[notification.pk]))
-    assert answer.url.endswith(f"?annotation={annotation.pk}")
+    anchor = annotation.targets.get().segment.anchor_id  # the passage's rows, however far down
+    assert answer.url.endswith(f"?at={anchor}&annotation={annotation.pk}#{anchor}")
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert '<span class="count">' not in client.get(reverse("editions:inbox")).content.decode()

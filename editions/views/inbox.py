@@ -59,8 +59,12 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    document = notification.annotation.document
-    return redirect(f"{document.get_absolute_url()}?annotation={notification.annotation_id}")
+    annotation = notification.annotation
+    document, pk = annotation.document, str(annotation.pk)
+    target = annotation.targets.select_related("segment__witness").first()
+    if target is None:  # no passage left: the thread over the document's first rows
+        return redirect(f"{document.get_absolute_url()}?annotation={pk}")
+    return redirect(document.passage_url(target.segment.anchor_id, annotation=pk))
 
 
 @require_POST
