@@ -402,7 +402,7 @@ def _row_key(context: dict, layout: Layout, number: int, versions: dict, marks: 
             )
         )
     parts = (
-        2,  # bump when the row's template changes
+        3,  # bump when the row's template changes
         get_language(), can.edit, can.annotate, number, row.kind, row.confirmed, row.low,
         level(row.variation), bool(layout.variation_language), cells, saved,
         context["edition"].slug, context["document"].slug,
