@@ -32,6 +32,7 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
+from ..http import AuthenticatedHttpRequest
 from ..models import (
     Annotation,
     AnnotationTarget,
@@ -130,7 +131,7 @@ def _thread_response(request, edition, role, document, annotation, status=200, e
 
 
 @require_POST
-def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def annotation_create(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     try:
         annotation = create_annotation(
@@ -153,14 +154,18 @@ def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpRes
 
 
 @require_GET
-def annotation_detail(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_detail(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     annotation = _annotation(request, document, pk)
     return _thread_response(request, edition, role, document, annotation)
 
 
 @require_http_methods(["GET", "POST"])
-def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_edit(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
@@ -192,7 +197,9 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 
 @require_POST
-def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_status(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     wanted = Status.RESOLVED if request.POST.get("status") == "resolved" else Status.OPEN
@@ -203,7 +210,9 @@ def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 
 @require_POST
-def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_delete(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
@@ -217,7 +226,9 @@ def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 
 @require_POST
-def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def reply_create(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     body = request.POST.get("body", "")
@@ -236,7 +247,9 @@ def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> Htt
 
 
 @require_POST
-def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def target_reattach(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     target = get_object_or_404(
         AnnotationTarget.objects.select_related("annotation"),
@@ -263,14 +276,14 @@ ORPHAN_FIELDS = (
 )  # fmt: skip
 
 
-def annotation_filters(request: HttpRequest) -> dict[str, str]:
+def annotation_filters(request: AuthenticatedHttpRequest) -> dict[str, str]:
     keys = ("category", "author", "status", "witness", "tag", "mine")
     # A NUL cannot be stored, so it matches nothing; PostgreSQL refuses it in a query.
     return {k: request.GET.get(k, "").replace("\x00", "\ufffd") for k in keys}
 
 
 def filtered_annotations(
-    request: HttpRequest, document: Document, offset: int = 0
+    request: AuthenticatedHttpRequest, document: Document, offset: int = 0
 ) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
@@ -305,7 +318,7 @@ def _known_place(annotations: list, document: Document) -> list:
 
 
 @require_GET
-def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def annotation_panel(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     # Not a small integer (offset=10**25 overflows the database's OFFSET): from the start.
     offset = limits.small_int(request.GET.get("offset", "0"), minimum=0) or 0
@@ -345,12 +358,12 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     return render(request, "editions/annotation_panel.html", context)
 
 
-def _more_url(request: HttpRequest, filters: dict, offset: int) -> str:
+def _more_url(request: AuthenticatedHttpRequest, filters: dict, offset: int) -> str:
     return f"{request.path}?{urlencode({**filters, 'offset': offset})}"
 
 
 @require_GET
-def presence(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def presence(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     _edition, _role, document = document_for(request, slug, doc_slug, Role.READER)
     users = events.present_users(document.pk)
     return render(request, "editions/presence.html", {"users": users, "me": request.user})

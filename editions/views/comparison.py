@@ -9,7 +9,7 @@ import math
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -27,6 +27,7 @@ from ..comparison import (
 )
 from ..docpage import text_signature
 from ..fragments import cached_fragment, model_state, render_shared
+from ..http import AuthenticatedHttpRequest
 from ..models import Segment, Witness, WitnessRole
 from ..permissions import Abilities, edition_for
 from ..templatetags.comparison_tags import segment_base_url
@@ -36,7 +37,7 @@ MODES = ("side", "inline")
 
 
 @require_GET
-def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     document, witnesses = document_and_witnesses(edition, doc_slug)
     a, b = _chosen(request.GET, witnesses)
@@ -89,7 +90,7 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     return render(request, "editions/compare.html", context)
 
 
-def _part(request: HttpRequest) -> str:
+def _part(request: AuthenticatedHttpRequest) -> str:
     """What the request asks for: the whole page, the ``#diff`` section, or more ``#rows``."""
     if not request.htmx:
         return "page"
@@ -123,7 +124,7 @@ def _summary(a: Witness | None, b: Witness | None, options: CompareOptions, sign
 
 
 def _window(
-    request: HttpRequest, context: dict, options: CompareOptions, changed_only: bool
+    request: AuthenticatedHttpRequest, context: dict, options: CompareOptions, changed_only: bool
 ) -> dict:
     """The page of rows to send (``?offset=``, or ``?row=N``: the page holding row N)."""
     pairs = context.get("pairs")

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..forms import ImportForm
+from ..http import AuthenticatedHttpRequest
 from ..importers import save_record
 from ..importers.base import RecordError
 from ..importers.store import find_identical_witness, stand_in_title
@@ -22,7 +23,9 @@ PREVIEW_NOTES = 20
 
 
 @require_http_methods(["GET", "POST"])
-def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) -> HttpResponse:
+def import_record(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str | None = None
+) -> HttpResponse:
     """Upload or paste a record; preview what was parsed; save it on confirmation.
 
     Without ``doc_slug`` the record becomes a new document of the edition; with it, a new
