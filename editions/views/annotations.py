@@ -4,6 +4,7 @@ Annotators and above annotate and reply; authors edit and delete their own annot
 owners moderate; readers read. Every change also reaches other readers live (``events``).
 """
 
+from typing import Any
 from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
@@ -12,7 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -72,8 +79,8 @@ def _spans(document: Document, raw: str) -> list[Span]:
         )
     except limits.LimitExceeded as exc:
         raise AnnotationError(str(exc)) from exc
-    wanted = [_span_numbers(item) for item in items]
-    if None in wanted:
+    wanted = [numbers for item in items if (numbers := _span_numbers(item)) is not None]
+    if len(wanted) < len(items):
         raise AnnotationError(_("Select some text to annotate."))
     segments = Segment.objects.select_related("witness").in_bulk([pk for pk, _s, _e in wanted])
     spans = []
@@ -172,7 +179,7 @@ def annotation_edit(
         raise Http404
     if request.method == "GET":
         return _thread_response(request, edition, role, document, annotation, extra={"editing": 1})
-    mine = {
+    mine: dict[str, Any] = {  # update_annotation's keywords, and the form as typed
         "body": request.POST.get("body", ""),
         "category": None,
         "tags": _tags(request.POST.get("tags", "")),
@@ -327,7 +334,7 @@ def annotation_panel(request: AuthenticatedHttpRequest, slug: str, doc_slug: str
     annotations = annotations[:MAX_LISTED]
     if offset and request.htmx:  # the next annotations, as the panel is scrolled
         query = {k: v for k, v in wanted.items() if v}
-        context = {
+        context: dict[str, object] = {  # the page's below has more kinds of values
             "items": rendered_items(annotations, document),
             "more_url": _more_url(request, query, offset + MAX_LISTED) if more else "",
         }
@@ -370,7 +377,7 @@ def presence(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Htt
 
 
 @login_not_required  # answers 401 itself: an event stream cannot follow a redirect to a form
-async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponseBase:
     """The document's live event stream (server-sent events)."""
     user = await request.auser()
     if not user.is_authenticated:
@@ -382,7 +389,7 @@ async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> Htt
     after_id = await sync_to_async(events.resume_point)(document.pk, after)
     if not isinstance(request, ASGIRequest):
         answer = await sync_to_async(events.poll_once)(document.pk, user.pk, after_id)
-        response = HttpResponse(answer, content_type="text/event-stream")
+        response: HttpResponseBase = HttpResponse(answer, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         return response
     response = StreamingHttpResponse(

@@ -6,6 +6,8 @@ htmx swaps only the ``#diff`` fragment when a toggle changes.
 """
 
 import math
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -46,7 +48,7 @@ def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Http
         show_whitespace=_flag(request.GET, "space", False),
         ignore_case=_flag(request.GET, "case", False),
     )
-    mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "side"
+    mode = request.GET["mode"] if request.GET.get("mode") in MODES else "side"
     changed_only = _flag(request.GET, "changed", False)
     can = Abilities(role)
     compared = a is not None and b is not None and a.pk != b.pk
@@ -162,7 +164,7 @@ def _window(
     more = offset + PAGE_ROWS < len(numbers)
     query = request.GET.copy()
     query.pop("row", None)
-    query["offset"] = offset + PAGE_ROWS
+    query["offset"] = str(offset + PAGE_ROWS)
     page = query.urlencode()
     query["fragment"] = "rows"
     return {
@@ -214,7 +216,7 @@ def _default_pair(witnesses: list[Witness]) -> tuple[Witness | None, Witness | N
     return None, None
 
 
-def _query(params: dict[str, str | int], **changes: str | int) -> str:
+def _query(params: Mapping[str, object], **changes: str | int) -> str:
     return f"?{urlencode({**params, **changes})}"
 
 
@@ -263,7 +265,9 @@ def _comparison(
         return {"problem": pairing.problem}
     same_language = a.language == b.language
     if not same_language:  # their shared anchors: for the rows sent (``_window``)
-        rows = [{"number": n, "pair": p} for n, p in enumerate(pairing.rows, start=1)]
+        rows: list[dict[str, Any]] = [
+            {"number": n, "pair": p} for n, p in enumerate(pairing.rows, start=1)
+        ]
         return {"rows": rows, "same_language": False, "pairing": pairing.method}
     diffs = diff_rows(pairing.rows, options)
     rows = [

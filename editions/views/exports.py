@@ -37,7 +37,9 @@ def _base_url(request: AuthenticatedHttpRequest) -> str:
 
 def _download(item: ExportFile) -> HttpResponse:
     response = HttpResponse(item.data, content_type=item.media_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    # None only for an inline file without a name; a download always has one.
+    if disposition := content_disposition_header(True, item.name):
+        response["Content-Disposition"] = disposition
     return response
 
 
@@ -172,6 +174,8 @@ def export_job_download(request: AuthenticatedHttpRequest, slug: str, job_id: in
     if job.status != JobStatus.DONE:
         raise Http404("This export is not ready.")
     archive = ExportJob.objects.values_list("archive", flat=True).get(pk=job.pk)
+    if archive is None:  # a finished job always has one; without it, there is nothing to serve
+        raise Http404("This export is not ready.")
     return _download(ExportFile(job.archive_name, ZIP_TYPE, bytes(archive)))
 
 

@@ -242,7 +242,7 @@ def revision_create(
         messages.error(request, _("Only a translation or a revision can be revised."))
         return redirect_after_post(request, document.get_absolute_url())
     label = request.POST.get("label", "")
-    if len(label) > LABEL_MAX or "\x00" in label:
+    if (LABEL_MAX is not None and len(label) > LABEL_MAX) or "\x00" in label:
         messages.error(request, _("Give the revision a shorter label, in plain text."))
         return redirect_after_post(request, document.get_absolute_url())
     try:
