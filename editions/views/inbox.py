@@ -61,11 +61,11 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     annotation = notification.annotation
-    document, pk = annotation.document, str(annotation.pk)
+    document, annotation_pk = annotation.document, str(annotation.pk)
     target = annotation.targets.select_related("segment__witness").first()
     if target is None:  # no passage left: the thread over the document's first rows
-        return redirect(f"{document.get_absolute_url()}?annotation={pk}")
-    return redirect(document.passage_url(target.segment.anchor_id, annotation=pk))
+        return redirect(f"{document.get_absolute_url()}?annotation={annotation_pk}")
+    return redirect(document.passage_url(target.segment.anchor_id, annotation=annotation_pk))
 
 
 @require_POST
