@@ -105,10 +105,13 @@ class SegmentRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+TARGET_FIELDS = ("witness", "segment", "quote", "start", "end")  # shown, none editable
+
+
 class AnnotationTargetInline(admin.TabularInline):
     model = AnnotationTarget
-    fields = ["witness", "segment", "quote", "start", "end"]
-    readonly_fields = fields
+    fields = TARGET_FIELDS
+    readonly_fields = TARGET_FIELDS
     extra = 0
     can_delete = False
 

@@ -121,6 +121,8 @@ def _align(job: AlignmentJob, progress) -> Alignment:
         return create_alignment(
             job.document, job.source, job.target, job.requested_by, progress=progress
         )
+    if job.alignment_id is None or job.version is None:  # a realignment always names both
+        raise ValueError(f"Alignment job {job.pk} realigns no alignment version.")
     alignment = Alignment.objects.select_related("source", "target").get(pk=job.alignment_id)
     return realign_from(alignment, job.version, job.requested_by, job.from_row, progress)
 

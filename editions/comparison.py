@@ -108,8 +108,9 @@ class Pairing:
 def lineage_root(witness: Witness) -> Witness:
     """The witness a chain of revisions started from."""
     seen = {witness.pk}
-    while witness.revision_of_id is not None and witness.revision_of_id not in seen:
-        witness = witness.revision_of
+    # (No revision_of_id: revision_of is None, without a query.)
+    while witness.revision_of_id not in seen and (parent := witness.revision_of) is not None:
+        witness = parent
         seen.add(witness.pk)
     return witness
 
@@ -339,7 +340,8 @@ class _Other:
 
 
 def _mark(text: str, other: _Other, names: set[str]) -> tuple[SafeString, int]:
-    parts, marked = [], 0
+    parts: list[str] = []
+    marked = 0
     for token in tokenize(text):
         kind = _anchor_kind(token.text, other, names) if token.kind == "word" else None
         if kind is None:

@@ -206,11 +206,13 @@ def build_layout(document: Document) -> Layout:
     Without the variation map, which ``_with_variation`` measures on the current texts.
     """
     witnesses = _witnesses_with_text(document)
-    rows = AlignmentRow.objects.only(*ROW_FIELDS)
-    alignments = list(document.alignments.prefetch_related(Prefetch("rows", queryset=rows)))
+    stored_rows = AlignmentRow.objects.only(*ROW_FIELDS)
+    alignments = list(document.alignments.prefetch_related(Prefetch("rows", queryset=stored_rows)))
     synopsis = build_synopsis(witnesses, alignments)
     body = {w.pk: [s for s in w.segments.all() if s.kind != "footnote"] for w in witnesses}
     notes = {w.pk: [s for s in w.segments.all() if s.kind == "footnote"] for w in witnesses}
+    rows: list[LayoutRow]
+    aligned: list[int]
     if synopsis is None:
         aligned, unaligned, rows = [], [w.pk for w in witnesses], []
     else:
@@ -222,13 +224,13 @@ def build_layout(document: Document) -> Layout:
     _add_in_own_order(notes_rows, [w.pk for w in witnesses], notes, "notes")
     rows.extend(notes_rows)
     layout = Layout(aligned=aligned, unaligned=unaligned, rows=rows, row_of={}, headings=[])
-    pivot = (aligned or unaligned or [None])[0]
+    pivot = aligned[0] if aligned else unaligned[0] if unaligned else None
     by_pk = {s.pk: s for w in witnesses for s in w.segments.all()}
     for number, row in enumerate(rows, start=1):
         for pks in row.cells.values():
             for pk in pks:
                 layout.row_of[pk] = number
-        for pk in row.cells.get(pivot, []):
+        for pk in row.cells.get(pivot, []) if pivot is not None else []:
             if by_pk[pk].kind == "heading":
                 layout.headings.append((number, by_pk[pk].text[:80]))
     return layout

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -59,7 +60,7 @@ def prune_behind(newest_id: int) -> int:
     return stale.delete()[0]
 
 
-def prune_events(keep: int, older_than: timezone.timedelta) -> int:
+def prune_events(keep: int, older_than: timedelta) -> int:
     """Keep at most the ``keep`` newest events, none older than ``older_than``; the count dropped.
 
     Streams replay from the table after a reconnection; one away for longer than the window
@@ -110,14 +111,14 @@ def events_after(document_id: int, user_id: int, after: int) -> list[Event]:
 
 
 def present_users(document_id: int) -> list[str]:
-    since = timezone.now() - timezone.timedelta(seconds=PRESENT_FOR_SECONDS)
+    since = timezone.now() - timedelta(seconds=PRESENT_FOR_SECONDS)
     rows = Presence.objects.filter(document_id=document_id, last_seen__gte=since)
     return sorted(rows.values_list("user__username", flat=True))
 
 
 def touch_presence(document_id: int, user_id: int) -> bool:
     """Record that the user is viewing; True if they had not been counted as present."""
-    since = timezone.now() - timezone.timedelta(seconds=PRESENT_FOR_SECONDS)
+    since = timezone.now() - timedelta(seconds=PRESENT_FOR_SECONDS)
     was_present = Presence.objects.filter(
         document_id=document_id, user_id=user_id, last_seen__gte=since
     ).exists()

@@ -78,7 +78,8 @@ def read_facets(document: Document, subset: Q) -> Facets:
         .order_by()  # the model's order joins the documents; a set needs none
         .values_list("author__username", "tags")
     )
-    authors, tags = set(), set()
+    authors: set[str] = set()
+    tags: set[str] = set()
     for author, annotation_tags in rows:
         if author:
             authors.add(author)
@@ -111,7 +112,7 @@ class ListedAnnotation:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
 
 def listed_annotations(annotations: QuerySet[Annotation]) -> list[ListedAnnotation]:
@@ -139,8 +140,8 @@ def listed_annotations(annotations: QuerySet[Annotation]) -> list[ListedAnnotati
         .order_by("annotation_id", "pk")  # the model's order would join the documents
         .values_list("annotation_id", "pk", "quote", "start", "witness__slug", "segment__sid")
     )
-    for annotation_pk, *target in targets:
-        by_pk[annotation_pk].targets.append(ListedTarget(*target))
+    for annotation_pk, pk, quote, start, witness_slug, sid in targets:
+        by_pk[annotation_pk].targets.append(ListedTarget(pk, quote, start, witness_slug, sid))
     return listed
 
 

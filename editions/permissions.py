@@ -19,7 +19,7 @@ def role_in(user, edition: Edition) -> Role | None:
     if not user.is_authenticated or user.is_superuser:
         return _effective_role(user, edition, None)
     membership = Membership.objects.filter(edition=edition, user=user).only("role").first()
-    return _effective_role(user, edition, membership and membership.role)
+    return _effective_role(user, edition, membership.role if membership else None)
 
 
 def _effective_role(user, edition: Edition, member_role: str | None) -> Role | None:

@@ -15,7 +15,7 @@ from diff_match_patch import diff_match_patch
 from django.db import transaction
 
 from .annotating import reanchor_segment
-from .diffing import DIFF_TIMEOUT, DiffOp, tokenize
+from .diffing import DIFF_TIMEOUT, DiffOp, OpName, tokenize
 from .models import FootnoteRef, Segment, SegmentRevision, Witness, WitnessRole
 from .versioning import update_if_current
 
@@ -132,7 +132,11 @@ def token_diff(old_text: str, new_text: str) -> list[DiffOp]:
     tokens = {code: text for text, code in codes.items()}
     engine = diff_match_patch()
     engine.Diff_Timeout = DIFF_TIMEOUT
-    names = {engine.DIFF_EQUAL: "equal", engine.DIFF_DELETE: "delete", engine.DIFF_INSERT: "insert"}
+    names: dict[int, OpName] = {
+        engine.DIFF_EQUAL: "equal",
+        engine.DIFF_DELETE: "delete",
+        engine.DIFF_INSERT: "insert",
+    }
     return [
         DiffOp(names[op], "".join(tokens[code] for code in chars))
         for op, chars in engine.diff_main(encoded_old, encoded_new, False)
@@ -244,7 +248,8 @@ def create_revision_witness(parent: Witness, label: str = "") -> Witness:
 def _free_slug(parent: Witness) -> str:
     """ "wilson-en-revision", then "wilson-en-revision-2"... within the document."""
     taken = set(parent.document.witnesses.values_list("slug", flat=True))
-    room = Witness._meta.get_field("slug").max_length - len("-revision-99")
+    max_length = Witness._meta.get_field("slug").max_length  # None: no limit
+    room = None if max_length is None else max_length - len("-revision-99")
     base = f"{parent.slug.removesuffix('-revision')[:room]}-revision"
     slug, n = base, 2
     while slug in taken:

@@ -34,7 +34,7 @@ class Synopsis:
 
 def pivot_alignments(pivot: Witness, others: list[Witness], alignments: list[Alignment]):
     """For each other witness, its alignment with the pivot, oriented pivot -> other."""
-    found = {}
+    found: dict[int, tuple[Alignment, bool]] = {}  # other witness -> (alignment, reversed)
     for alignment in alignments:
         if alignment.source_id == pivot.pk:
             found.setdefault(alignment.target_id, (alignment, False))
@@ -79,7 +79,7 @@ def _oriented_rows(
 
 def _pivot_groups(pivot_order: list[str], per_witness_rows) -> dict[str, int]:
     """Pivot unit -> synopsis group: units that any alignment puts in one row share a group."""
-    joined_with_next = set()
+    joined_with_next: set[int] = set()
     position = {sid: n for n, sid in enumerate(pivot_order)}
     for rows in per_witness_rows:
         for pivot_side, _other, _c, _ok in rows:

@@ -1,7 +1,7 @@
 """The site's URLs, nested as the things they name: an edition, its documents, a document's
 witnesses, alignments and annotations, each list included under its parent's path."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from .views import (
     account,
@@ -58,7 +58,7 @@ annotation_urls = [
 # e/<edition>/d/<document>/: the document page and its rows, its metadata, witnesses,
 # alignments, comparison, annotations (and the live stream carrying every change to other
 # readers), exports.
-document_urls = [
+document_urls: list[URLPattern | URLResolver] = [
     path("", documents.document_detail, name="document_detail"),
     path("rows/", documents.document_rows, name="document_rows"),
     path("print/", documents.document_print, name="document_print"),
@@ -91,7 +91,7 @@ edition_export_urls = [
 ]
 
 # e/<edition>/: an edition, its settings, members, categories, imports and exports.
-edition_urls = [
+edition_urls: list[URLPattern | URLResolver] = [
     path("", editions.edition_detail, name="edition_detail"),
     path("settings/", editions.edition_edit, name="edition_edit"),
     path("members/", editions.members, name="members"),

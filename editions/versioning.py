@@ -7,18 +7,23 @@ merged blindly over their work. The check and the write are one statement, so tw
 based on the same version cannot both pass.
 """
 
+from typing import Generic, TypeVar
+
 from django.db import models
 from django.db.models import F
 
+ModelT = TypeVar("ModelT", bound=models.Model)
 
-class StaleVersion(Exception):
+
+class StaleVersion(Exception, Generic[ModelT]):
     """The row was saved by someone else since the version the change was based on.
 
     ``current`` is the object the change was made on: the caller may refresh it to show
-    what is there now.
+    what is there now. (Generic in its model: an ``except`` clause cannot name it, so the
+    handler's ``current`` is the model the caller knows it changed.)
     """
 
-    def __init__(self, current: models.Model, version: int | None = None):
+    def __init__(self, current: ModelT, version: int | None = None):
         name = current._meta.model_name
         super().__init__(f"{name} {current.pk} is no longer at version {version}")
         self.current = current

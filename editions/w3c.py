@@ -195,7 +195,7 @@ def parse_annotation(data: Any, witness: Witness) -> dict:
     targets = data["target"] if isinstance(data["target"], list) else [data["target"]]
     bodies = data.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
-    parsed = {
+    parsed: dict[str, Any] = {
         "targets": [_parse_target(t, witness) for t in targets],
         "body": "",
         "tags": [],

@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -366,3 +367,12 @@ def test_a_job_whose_task_died_unreported_is_shown_as_failed(client_as, document
     assert "The export failed: The worker could not run the export." in fragment.content.decode()
     job.refresh_from_db()
     assert job.status == "failed" and job.finished_at is not None
+
+
+def test_a_finished_job_without_its_archive_is_not_served(client_as, edition):
+    reader = get_user_model().objects.get(username="reader")
+    job = ExportJob.objects.create(
+        edition=edition, requested_by=reader, status="done", archive_name="e.zip", archive=None
+    )
+    download = client_as("reader").get(edition_url(edition, "export_job_download", job.pk))
+    assert download.status_code == 404

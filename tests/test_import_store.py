@@ -5,9 +5,11 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 
 from editions.importers import parse_record, save_record
 from editions.importers.base import ParsedNoteRef, ParsedRecord, ParsedSegment, RecordError
+from editions.importers.store import field_label
 from editions.models import Document, Edition, FootnoteRef, Segment, Witness
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -277,3 +279,11 @@ def test_a_document_of_another_edition_is_a_programming_error(edition):
     document = Document.objects.create(edition=other, slug="d", title="D")
     with pytest.raises(ValueError):
         save_record(parse_record(FRENCH), edition=edition, document=document)
+
+
+def test_a_field_label_is_its_verbose_name_and_a_reverse_relation_has_none():
+    assert field_label(Document, "reference_numbers") == str(
+        Document._meta.get_field("reference_numbers").verbose_name
+    )
+    with pytest.raises(FieldDoesNotExist):
+        field_label(Document, "witnesses")  # the other side of Witness.document

@@ -20,10 +20,10 @@ from editions.alignment.rows import Row
 from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
-from editions.exporters.tei import TEI_NS, XML_ID
+from editions.exporters.tei import TEI_NS, XML_ID, string_range
 from editions.importers import parse_record, save_record
 from editions.importers.exchange import import_exchange
-from editions.models import Annotation, Edition, Membership
+from editions.models import Annotation, AnnotationTarget, Edition, Membership
 from tests.conftest import need_or_skip
 
 from .export_fixtures import jing  # noqa: F401
@@ -243,3 +243,9 @@ def test_the_tei_stylesheets_make_a_docx_with_each_note_at_its_call(noted, share
         ("In", "This telegram of the same date."),
     ]
     assert notes == {}  # no note without its call
+
+
+def test_an_orphan_target_has_no_string_range():
+    orphan = AnnotationTarget(pk=7, start=None, end=None)  # its quote is no longer in the text
+    with pytest.raises(ValueError, match="orphan"):
+        string_range(orphan, texts=None)  # refused before any text is read

@@ -209,7 +209,7 @@ STORAGES = {
 # backend. Without it (the demo, the tests) each process keeps its own local-memory cache.
 REDIS_URL = os.environ.get("REDIS_URL") or None
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

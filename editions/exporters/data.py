@@ -193,19 +193,20 @@ class Piece:
 
 def pieces(segment: Segment, targets: Iterable[AnnotationTarget]) -> list[Piece]:
     text = segment.text
-    spans = [t for t in targets if t.start is not None and t.end is not None]
+    # The placed spans, with their bounds (an orphan has none).
+    spans = [(t, t.start, t.end) for t in targets if t.start is not None and t.end is not None]
     refs = sorted(segment.footnote_refs.all(), key=lambda r: (r.offset, r.pk))
     cuts = {0, len(text)} | {min(r.offset, len(text)) for r in refs}
-    cuts |= {min(p, len(text)) for t in spans for p in (t.start, t.end)}
+    cuts |= {min(p, len(text)) for _t, start, end in spans for p in (start, end)}
     points = sorted(cuts)
     out: list[Piece] = []
     for n, here in enumerate(points):
-        ending = tuple(t for t in spans if min(t.end, len(text)) == here and t.start < here)
+        ending = tuple(t for t, start, end in spans if min(end, len(text)) == here and start < here)
         if ending:
             out.append(Piece(ends=ending))
         out.extend(Piece(ref=r) for r in refs if min(r.offset, len(text)) == here)
         if n + 1 < len(points):
             nxt = points[n + 1]
-            covering = tuple(t for t in spans if t.start <= here < t.end)
+            covering = tuple(t for t, start, end in spans if start <= here < end)
             out.append(Piece(text=text[here:nxt], covering=covering))
     return out

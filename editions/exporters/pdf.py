@@ -26,6 +26,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
@@ -34,6 +35,7 @@ from pypdf.generic import (
     DictionaryObject,
     Fit,
     FloatObject,
+    IndirectObject,
     NameObject,
     TextStringObject,
 )
@@ -145,10 +147,13 @@ def _append(writer: PdfWriter, document, own: set[str], bookmarks: list, anchors
                 anchors[name] = (number, x, y)
     reader = PdfReader(io.BytesIO(document.write_pdf()))
     if not offset:  # the book's title, language and metadata are the first part's
-        writer.add_metadata(reader.metadata)
-        writer._root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"].clone(writer)
+        if reader.metadata is not None:  # WeasyPrint always writes it
+            writer.add_metadata(reader.metadata)
+        writer._root_object[NameObject("/Lang")] = reader.root_object["/Lang"].clone(writer)
         # A reader's window shows the title, not the file's name (as in the tagged PDF).
-        writer.create_viewer_preferences().display_doctitle = True
+        preferences = writer.create_viewer_preferences()
+        # pypdf makes its preferences properties at run time: mypy sees the property itself.
+        preferences.display_doctitle = True  # type: ignore[assignment]
     # The pages alone: WeasyPrint's named destinations and outline are the part's, the
     # book's are added at the end.
     for page in reader.pages:
@@ -173,7 +178,7 @@ def _points(writer: PdfWriter, number: int, x: float, y: float) -> tuple[float, 
 
 def _add_outline(writer: PdfWriter, bookmarks: list[tuple[int, str, int, float]]) -> None:
     """The parts' headings as one outline, nested by heading level across parts."""
-    parents: list[tuple[int, object]] = []  # (level, outline item) from the root down
+    parents: list[tuple[int, IndirectObject]] = []  # (level, outline item) from the root down
     for level, label, number, y in bookmarks:
         while parents and parents[-1][0] >= level:
             parents.pop()
@@ -208,7 +213,9 @@ def _add_destinations(writer: PdfWriter, anchors: dict[str, tuple[int, float, fl
     root = writer._root_object
     if "/Names" not in root:
         root[NameObject("/Names")] = DictionaryObject()
-    root["/Names"][NameObject("/Dests")] = writer._add_object(tree)
+    # The catalogue's name dictionary (PDF 1.7, 7.7.4), made just above when WeasyPrint had none.
+    catalogue_names = cast(DictionaryObject, root["/Names"])
+    catalogue_names[NameObject("/Dests")] = writer._add_object(tree)
 
 
 def _drop_dangling_links(writer: PdfWriter, names: set[str]) -> None:
@@ -217,10 +224,11 @@ def _drop_dangling_links(writer: PdfWriter, names: set[str]) -> None:
     for page in writer.pages:
         if "/Annots" not in page:
             continue
-        links = [annotation.get_object() for annotation in page["/Annots"]]
+        annotations = cast(ArrayObject, page["/Annots"])  # an array, as the PDF spec has it
+        links = [annotation.get_object() for annotation in annotations]
         kept = [
             annotation
-            for annotation, link in zip(page["/Annots"], links, strict=True)
+            for annotation, link in zip(annotations, links, strict=True)
             if "/Dest" not in link or str(link["/Dest"]) in names
         ]
         page[NameObject("/Annots")] = ArrayObject(kept)

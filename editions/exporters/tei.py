@@ -400,6 +400,9 @@ class _Texts:
 
 
 def string_range(target: AnnotationTarget, texts: _Texts) -> str:
+    """Where a placed target stands (an orphan, without offsets, points at its segment)."""
+    if target.start is None or target.end is None:
+        raise ValueError(f"Annotation target {target.pk} is an orphan: it has no range.")
     segment = texts.segments.get(target.segment_id, target.segment)
     start = string_offset(segment, target.start, texts.inline, end=False)
     length = max(0, string_offset(segment, target.end, texts.inline, end=True) - start)

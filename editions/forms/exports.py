@@ -2,13 +2,14 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..exporters import FORMATS
 
 
-def format_choices() -> list[tuple[str, str]]:
+def format_choices() -> list[tuple[str, str | Promise]]:
     return [(key, fmt.label) for key, fmt in FORMATS.items()]
 
 

@@ -1,6 +1,7 @@
 """The search and concordance forms: what may be asked, offered from what the user may read."""
 
 from dataclasses import replace
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +32,9 @@ class FilterForm(forms.Form):
     def __init__(self, *args, editions: list[Edition], **kwargs):
         super().__init__(*args, **kwargs)
         self.editions = {e.slug: e for e in editions}
-        self.fields["edition"].choices = [("", _("All editions"))] + [
-            (e.slug, e.title) for e in editions
-        ]
+        # The form's copy of ``edition`` above: a ChoiceField, as declared.
+        edition_field = cast(forms.ChoiceField, self.fields["edition"])
+        edition_field.choices = [("", _("All editions"))] + [(e.slug, e.title) for e in editions]
         self.witnesses = Witness.objects.filter(document__edition__in=editions)
 
     def languages(self) -> list[str]:

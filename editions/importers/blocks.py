@@ -2,6 +2,7 @@
 lines joined, Markdown emphasis, links and a few HTML tags stripped, hyphenated words rejoined."""
 
 import re
+from collections.abc import Callable
 
 Block = list[str]  # the raw lines of one block
 
@@ -65,7 +66,8 @@ def ends_in_hyphenated_word(text: str) -> bool:
 
 
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w\\])_(?=[^\s_])([^_]+?)(?<=[^\s_\\])_(?!\w)")
-_INLINE_RULES = [
+# Each pattern and what replaces its matches (a template, or a function of the match).
+_INLINE_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
     (re.compile(r"\[([^\]^][^\]]*)\]\((?:https?://|/|#)[^)\s]*\)"), r"\1"),  # [text](url)
     (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # <https://...>

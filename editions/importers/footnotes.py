@@ -66,9 +66,10 @@ def split_notes(blocks: list[Block]) -> tuple[list[Block], list[Note]]:
     """
     blocks, notes = _markdown_notes(blocks)
     start = _notes_area(blocks)
-    if start is None:
+    first = note_start(blocks[start][0]) if start is not None else None
+    if start is None or first is None:  # the area, when found, opens with a note
         return blocks, notes
-    style = note_start(blocks[start][0]).style
+    style = first.style
     for block in blocks[start:]:
         new_paragraph = True  # a blank line came before this block
         for line in block:
@@ -168,7 +169,7 @@ def _weak_notes_are_called(blocks: list[Block], area: int) -> bool:
     never makes numbered paragraphs into notes."""
     if area and (is_rule(blocks[area - 1]) or _is_notes_heading(blocks[area - 1])):
         return True
-    labels = {note_start(line).label for b in blocks[area:] for line in b if note_start(line)}
+    labels = {begun.label for b in blocks[area:] for line in b if (begun := note_start(line))}
     return bool(labels & _called_labels(blocks[:area], kinds={"superscript", "supparen", "paren"}))
 
 
@@ -195,6 +196,14 @@ _MARKER = re.compile(
     r")"
 )
 _SPACE = re.compile(r"[ \t\u00a0]*")
+
+
+def _spaces_end(text: str, pos: int) -> int:
+    """Where the spaces from ``pos`` end (``_SPACE`` matches anywhere, if only nothing)."""
+    match = _SPACE.match(text, pos)
+    return match.end() if match is not None else pos
+
+
 _MARKER_KINDS = ("markdown", "square", "supparen", "superscript", "paren")
 _PUNCTUATION_AFTER = ",.;:!?)]»”’\"'…"
 
@@ -210,7 +219,7 @@ def extract_markers(text: str, *, allow_paren: bool) -> tuple[str, list[ParsedNo
     length = 0  # of the marker-free text so far
     refs: list[ParsedNoteRef] = []
     pos = 0
-    text_begins = _SPACE.match(text).end()  # markers before this open the text
+    text_begins = _spaces_end(text, 0)  # markers before this open the text
     for match in _MARKER.finditer(text):
         kind = next(k for k in _MARKER_KINDS if match[k])
         marker_start, end = match.end("pre"), match.end()
@@ -228,7 +237,7 @@ def extract_markers(text: str, *, allow_paren: bool) -> tuple[str, list[ParsedNo
         refs.append(ParsedNoteRef(label=label, offset=length, kind=kind))
         pos = end
         if length == 0:  # the text still has not begun: skip the space after the marker
-            pos = text_begins = _SPACE.match(text, end).end()
+            pos = text_begins = _spaces_end(text, end)
     pieces.append(text[pos:])
     return "".join(pieces), refs
 

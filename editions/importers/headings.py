@@ -88,7 +88,7 @@ def _is_division_line(line: str) -> bool:
 def _is_titled_roman(line: str) -> bool:
     """ "II. The Unfolding of the Crisis": a numbered section heading, not a sentence."""
     match = _ROMAN_TITLE.match(line)
-    return bool(match) and not re.search(r"[.;,:]$", line) and match["title"][0].isupper()
+    return match is not None and not re.search(r"[.;,:]$", line) and match["title"][0].isupper()
 
 
 def _bare_chapter_number(block: Block) -> bool:

@@ -10,9 +10,9 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Model
+from django.db.models import Count, F, Field, Model
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -335,6 +335,14 @@ def _link_footnotes(record: ParsedRecord, saved: list[Segment]) -> None:
     FootnoteRef.objects.bulk_create(links)
 
 
+def field_label(model: type[Model], name: str) -> str:
+    """The human name of one of ``model``'s own fields (a record's keys, a validation error's)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):  # the reverse side of a relation: it has no human name
+        raise FieldDoesNotExist(f"{model.__name__} has no field named {name!r}")
+    return str(field.verbose_name)
+
+
 def _validate(
     instance: Model, exclude: list[str] | None = None, *, fields_only: bool = False
 ) -> None:
@@ -346,7 +354,7 @@ def _validate(
             instance.full_clean(exclude=exclude)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{instance._meta.get_field(name).verbose_name}: {' '.join(messages)}"
+            f"{field_label(type(instance), name)}: {' '.join(messages)}"
             if name != "__all__"
             else " ".join(messages)
             for name, messages in exc.message_dict.items()

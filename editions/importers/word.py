@@ -170,12 +170,13 @@ def _paragraph_text(paragraph, headings: set[str], notes: _Footnotes) -> str:
 def _runs_text(paragraph, notes: _Footnotes | None) -> str:
     """The text of a paragraph's runs (in hyperlinks, insertions and fields' results too)."""
     pieces: list[str] = []
-    custom_note = None  # a note whose mark is the text that follows its reference
+    # A note whose mark is the text that follows its reference (only ever set with ``notes``).
+    custom_note = None
     for element in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}footnoteReference"):
         if _in_deletion(element, paragraph):
             continue
         tag = etree.QName(element).localname
-        if tag == "t" and custom_note is not None:
+        if tag == "t" and custom_note is not None and notes is not None:
             pieces.append(notes.call(custom_note, element.text or ""))
             custom_note = None
         elif tag == "t":
@@ -190,7 +191,7 @@ def _runs_text(paragraph, notes: _Footnotes | None) -> str:
                 custom_note = note_id
             else:
                 pieces.append(notes.call(note_id))
-    if custom_note is not None:
+    if custom_note is not None and notes is not None:
         pieces.append(notes.call(custom_note))
     return "".join(pieces)
 

@@ -41,6 +41,8 @@ def parse_query(text: str) -> list[Clause]:
         if bare is not None:
             negated, bare = ("-", bare[1:]) if bare.startswith("-") else ("", bare)
         typed = phrase if phrase is not None else bare
+        if typed is None:  # never: the pattern's two alternatives are a phrase and a word
+            continue
         words = WORD.findall(typed)
         if words:
             clauses.append(Clause(words, negated=bool(negated), text=typed))
@@ -79,12 +81,12 @@ def expand(clauses: list[Clause], groups: Sequence[Sequence[str]]) -> list[Claus
             others.extend(s for s in group if s not in others)
     expanded: list[Clause] = []
     for clause in clauses:
-        group = spellings.get(_key(clause.words))
-        if not group:
+        spelled = spellings.get(_key(clause.words))
+        if not spelled:
             expanded.append(clause)
             continue
-        for n, spelling in enumerate(group):
-            last = n == len(group) - 1
+        for n, spelling in enumerate(spelled):
+            last = n == len(spelled) - 1
             or_next = clause.or_next if last or clause.negated else True
             words = WORD.findall(spelling)
             expanded.append(Clause(words, clause.negated, or_next, spelling))

@@ -23,8 +23,9 @@ def search(
         return [], 0
     clauses = expand(parse_query(text), filters.equivalents)
     # The query as each database takes it, made once for the matches and the snippets.
+    query: dict[str, str] | Sequence[Clause]
     if vendor() == "postgresql":
-        query: dict[str, str] | Sequence[Clause] = postgresql.tsqueries(clauses)
+        query = postgresql.tsqueries(clauses)
         union, params = postgresql.ranked(query, filters)
     else:
         query = clauses
@@ -103,4 +104,7 @@ def scan_candidates(
     sql, params = scan(filters, literals, phrase, after)
     with default_connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
-        return [Candidate(*row[:6], order=tuple(row[6:])) for row in cursor.fetchall()]
+        return [
+            Candidate(segment_id, witness_id, document_id, sid, text, marked, tuple(order))
+            for segment_id, witness_id, document_id, sid, text, marked, *order in cursor.fetchall()
+        ]

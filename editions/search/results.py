@@ -55,7 +55,7 @@ def hits(matches: list[Match]) -> list[Hit]:
     for match in matches:
         if match.source in (ANNOTATION, ANNOTATION_QUOTE):
             hit = _annotation_match(match, annotations, targets, first_targets)
-            if hit is None:
+            if hit is None or hit.annotation is None:  # (an annotation's hit always names it)
                 continue
             place = by_annotation.get(hit.annotation.pk)
             if place is None:
@@ -82,7 +82,7 @@ def _annotation_match(match, annotations, targets, first_targets) -> Hit | None:
     if match.source == ANNOTATION and match.object_id in annotations:
         annotation = annotations[match.object_id]
         target = first_targets.get(annotation.pk)
-        note = marked_html(plain_text(match.snippet))
+        note: SafeString | str = marked_html(plain_text(match.snippet))
         return _annotation_hit(annotation, target, note=note, quote=target.quote if target else "")
     if match.source == ANNOTATION_QUOTE and match.object_id in targets:
         target = targets[match.object_id]

@@ -2,23 +2,24 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import TokenForm
+from ..http import AuthenticatedHttpRequest
 from ..models import MAX_TOKENS_PER_USER, ApiToken
 
 
-def _page(request: HttpRequest, form: TokenForm, secret: str = "", status: int = 200):
+def _page(request: AuthenticatedHttpRequest, form: TokenForm, secret: str = "", status: int = 200):
     tokens = ApiToken.objects.filter(user=request.user)
     context = {"form": form, "tokens": tokens, "secret": secret, "limit": MAX_TOKENS_PER_USER}
     return render(request, "editions/account.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the tokens; POST: a new one, whose secret this answer shows once."""
     if request.method == "GET":
         return _page(request, TokenForm())
@@ -40,7 +41,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # only one's own
     token.delete()
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

@@ -6,7 +6,7 @@ answer is the editor fragment (htmx) or a redirect back to the row (plain form p
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,6 +28,7 @@ from ..alignment_store import (
     undo,
 )
 from ..editor_rows import ROW_MARK, review_state, window_rows
+from ..http import AuthenticatedHttpRequest
 from ..models import Alignment, AlignmentJob, JobStatus, Role
 from ..permissions import Abilities, document_for
 from ..versioning import StaleVersion
@@ -35,7 +36,7 @@ from .common import redirect_after_post
 
 
 @require_POST
-def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def alignment_create(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     witnesses = {str(w.pk): w for w in document.witnesses.all()}
     source = witnesses.get(request.POST.get("source", ""))
@@ -61,7 +62,9 @@ def alignment_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
 
 
 @require_GET
-def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -> HttpResponse:
+def alignment_job(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, job_id: int
+) -> HttpResponse:
     """A background alignment's progress: the page, or (htmx) the part that it polls."""
     edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     job = refresh(
@@ -81,7 +84,7 @@ def alignment_job(request: HttpRequest, slug: str, doc_slug: str, job_id: int) -
     return response
 
 
-def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
+def _alignment(request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
     edition, role, document = document_for(request, slug, doc_slug, needs=needs)
     alignment = get_object_or_404(
         Alignment.objects.select_related("source", "target"), pk=pk, document=document
@@ -92,7 +95,7 @@ def _alignment(request: HttpRequest, slug: str, doc_slug: str, pk: int, needs: R
 
 @require_GET
 def alignment_editor(
-    request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, alignment_id: int
 ) -> HttpResponse:
     edition, role, document, alignment = _alignment(
         request, slug, doc_slug, alignment_id, Role.READER
@@ -167,7 +170,7 @@ def _int(value, default: int) -> int:
 
 @require_POST
 def alignment_operate(
-    request: HttpRequest, slug: str, doc_slug: str, alignment_id: int
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, alignment_id: int
 ) -> HttpResponse:
     edition, role, document, alignment = _alignment(
         request, slug, doc_slug, alignment_id, Role.EDITOR
@@ -196,7 +199,9 @@ def alignment_operate(
     return render(request, "editions/alignment_editor.html#editor", context, status=status)
 
 
-def _apply(request: HttpRequest, alignment: Alignment, op: str, row: int, version: int) -> int:
+def _apply(
+    request: AuthenticatedHttpRequest, alignment: Alignment, op: str, row: int, version: int
+) -> int:
     user = request.user
     if op == "undo":
         undo(alignment, version, user)

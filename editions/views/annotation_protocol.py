@@ -60,7 +60,8 @@ PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
 _PREFER_INCLUDE = re.compile(r'include\s*=\s*"([^"]*)"')
 
 
-def _json_response(data: dict, status: int = 200, **headers) -> HttpResponse:
+def _json_response(data: dict, status: int = 200, /, **headers: str) -> HttpResponse:
+    """``data`` as JSON-LD; ``headers`` by name, ``_`` for ``-`` (``status`` is never one)."""
     body = json.dumps(data, ensure_ascii=False, indent=1)
     response = HttpResponse(body, status=status, content_type=MEDIA_TYPE)
     response["ETag"] = _etag(body)

@@ -4,6 +4,7 @@ Annotators and above annotate and reply; authors edit and delete their own annot
 owners moderate; readers read. Every change also reaches other readers live (``events``).
 """
 
+from typing import Any
 from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
@@ -12,7 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -32,6 +39,7 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
+from ..http import AuthenticatedHttpRequest
 from ..models import (
     Annotation,
     AnnotationTarget,
@@ -71,8 +79,8 @@ def _spans(document: Document, raw: str) -> list[Span]:
         )
     except limits.LimitExceeded as exc:
         raise AnnotationError(str(exc)) from exc
-    wanted = [_span_numbers(item) for item in items]
-    if None in wanted:
+    wanted = [numbers for item in items if (numbers := _span_numbers(item)) is not None]
+    if len(wanted) < len(items):
         raise AnnotationError(_("Select some text to annotate."))
     segments = Segment.objects.select_related("witness").in_bulk([pk for pk, _s, _e in wanted])
     spans = []
@@ -130,7 +138,7 @@ def _thread_response(request, edition, role, document, annotation, status=200, e
 
 
 @require_POST
-def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def annotation_create(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     try:
         annotation = create_annotation(
@@ -153,21 +161,25 @@ def annotation_create(request: HttpRequest, slug: str, doc_slug: str) -> HttpRes
 
 
 @require_GET
-def annotation_detail(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_detail(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     annotation = _annotation(request, document, pk)
     return _thread_response(request, edition, role, document, annotation)
 
 
 @require_http_methods(["GET", "POST"])
-def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_edit(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
         raise Http404
     if request.method == "GET":
         return _thread_response(request, edition, role, document, annotation, extra={"editing": 1})
-    mine = {
+    mine: dict[str, Any] = {  # update_annotation's keywords, and the form as typed
         "body": request.POST.get("body", ""),
         "category": None,
         "tags": _tags(request.POST.get("tags", "")),
@@ -192,7 +204,9 @@ def annotation_edit(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> 
 
 
 @require_POST
-def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_status(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     wanted = Status.RESOLVED if request.POST.get("status") == "resolved" else Status.OPEN
@@ -203,7 +217,9 @@ def annotation_status(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 
 @require_POST
-def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def annotation_delete(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     if not may_change(request.user, role, annotation):
@@ -217,7 +233,9 @@ def annotation_delete(request: HttpRequest, slug: str, doc_slug: str, pk: int) -
 
 
 @require_POST
-def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def reply_create(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     annotation = _annotation(request, document, pk)
     body = request.POST.get("body", "")
@@ -236,7 +254,9 @@ def reply_create(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> Htt
 
 
 @require_POST
-def target_reattach(request: HttpRequest, slug: str, doc_slug: str, pk: int) -> HttpResponse:
+def target_reattach(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
+) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
     target = get_object_or_404(
         AnnotationTarget.objects.select_related("annotation"),
@@ -263,14 +283,14 @@ ORPHAN_FIELDS = (
 )  # fmt: skip
 
 
-def annotation_filters(request: HttpRequest) -> dict[str, str]:
+def annotation_filters(request: AuthenticatedHttpRequest) -> dict[str, str]:
     keys = ("category", "author", "status", "witness", "tag", "mine")
     # A NUL cannot be stored, so it matches nothing; PostgreSQL refuses it in a query.
     return {k: request.GET.get(k, "").replace("\x00", "\ufffd") for k in keys}
 
 
 def filtered_annotations(
-    request: HttpRequest, document: Document, offset: int = 0
+    request: AuthenticatedHttpRequest, document: Document, offset: int = 0
 ) -> tuple[list, dict]:
     """The annotation list of the side panel, filtered as the reader asked."""
     wanted = annotation_filters(request)
@@ -305,7 +325,7 @@ def _known_place(annotations: list, document: Document) -> list:
 
 
 @require_GET
-def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def annotation_panel(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.READER)
     # Not a small integer (offset=10**25 overflows the database's OFFSET): from the start.
     offset = limits.small_int(request.GET.get("offset", "0"), minimum=0) or 0
@@ -314,7 +334,7 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     annotations = annotations[:MAX_LISTED]
     if offset and request.htmx:  # the next annotations, as the panel is scrolled
         query = {k: v for k, v in wanted.items() if v}
-        context = {
+        context: dict[str, object] = {  # the page's below has more kinds of values
             "items": rendered_items(annotations, document),
             "more_url": _more_url(request, query, offset + MAX_LISTED) if more else "",
         }
@@ -345,19 +365,19 @@ def annotation_panel(request: HttpRequest, slug: str, doc_slug: str) -> HttpResp
     return render(request, "editions/annotation_panel.html", context)
 
 
-def _more_url(request: HttpRequest, filters: dict, offset: int) -> str:
+def _more_url(request: AuthenticatedHttpRequest, filters: dict, offset: int) -> str:
     return f"{request.path}?{urlencode({**filters, 'offset': offset})}"
 
 
 @require_GET
-def presence(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def presence(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     _edition, _role, document = document_for(request, slug, doc_slug, Role.READER)
     users = events.present_users(document.pk)
     return render(request, "editions/presence.html", {"users": users, "me": request.user})
 
 
 @login_not_required  # answers 401 itself: an event stream cannot follow a redirect to a form
-async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponseBase:
     """The document's live event stream (server-sent events)."""
     user = await request.auser()
     if not user.is_authenticated:
@@ -369,7 +389,7 @@ async def document_events(request: HttpRequest, slug: str, doc_slug: str) -> Htt
     after_id = await sync_to_async(events.resume_point)(document.pk, after)
     if not isinstance(request, ASGIRequest):
         answer = await sync_to_async(events.poll_once)(document.pk, user.pk, after_id)
-        response = HttpResponse(answer, content_type="text/event-stream")
+        response: HttpResponseBase = HttpResponse(answer, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         return response
     response = StreamingHttpResponse(

@@ -1,13 +1,14 @@
 """Small helpers the page modules share."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
+from ..http import HtmxHttpRequest
 from ..models import Document, Edition, Witness, WitnessRole
 
 
-def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
+def redirect_after_post(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """htmx requests get a client-side redirect, plain form posts a 302."""
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -35,7 +36,7 @@ def document_and_witnesses(edition: Edition, doc_slug: str) -> tuple[Document, l
 
 
 def render_partial_if_htmx(
-    request: HttpRequest, template_name: str, partial: str, context: dict, status: int = 200
+    request: HtmxHttpRequest, template_name: str, partial: str, context: dict, status: int = 200
 ) -> HttpResponse:
     """The whole page, or for an htmx request only its ``partial`` (django-htmx's partial
     rendering: one template, the fragment a swap needs defined in it with ``partialdef``)."""

@@ -6,10 +6,12 @@ htmx swaps only the ``#diff`` fragment when a toggle changes.
 """
 
 import math
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -27,6 +29,7 @@ from ..comparison import (
 )
 from ..docpage import text_signature
 from ..fragments import cached_fragment, model_state, render_shared
+from ..http import AuthenticatedHttpRequest
 from ..models import Segment, Witness, WitnessRole
 from ..permissions import Abilities, edition_for
 from ..templatetags.comparison_tags import segment_base_url
@@ -36,7 +39,7 @@ MODES = ("side", "inline")
 
 
 @require_GET
-def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     document, witnesses = document_and_witnesses(edition, doc_slug)
     a, b = _chosen(request.GET, witnesses)
@@ -45,7 +48,7 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
         show_whitespace=_flag(request.GET, "space", False),
         ignore_case=_flag(request.GET, "case", False),
     )
-    mode = request.GET.get("mode") if request.GET.get("mode") in MODES else "side"
+    mode = request.GET["mode"] if request.GET.get("mode") in MODES else "side"
     changed_only = _flag(request.GET, "changed", False)
     can = Abilities(role)
     compared = a is not None and b is not None and a.pk != b.pk
@@ -89,7 +92,7 @@ def compare(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     return render(request, "editions/compare.html", context)
 
 
-def _part(request: HttpRequest) -> str:
+def _part(request: AuthenticatedHttpRequest) -> str:
     """What the request asks for: the whole page, the ``#diff`` section, or more ``#rows``."""
     if not request.htmx:
         return "page"
@@ -123,7 +126,7 @@ def _summary(a: Witness | None, b: Witness | None, options: CompareOptions, sign
 
 
 def _window(
-    request: HttpRequest, context: dict, options: CompareOptions, changed_only: bool
+    request: AuthenticatedHttpRequest, context: dict, options: CompareOptions, changed_only: bool
 ) -> dict:
     """The page of rows to send (``?offset=``, or ``?row=N``: the page holding row N)."""
     pairs = context.get("pairs")
@@ -161,7 +164,7 @@ def _window(
     more = offset + PAGE_ROWS < len(numbers)
     query = request.GET.copy()
     query.pop("row", None)
-    query["offset"] = offset + PAGE_ROWS
+    query["offset"] = str(offset + PAGE_ROWS)
     page = query.urlencode()
     query["fragment"] = "rows"
     return {
@@ -213,7 +216,7 @@ def _default_pair(witnesses: list[Witness]) -> tuple[Witness | None, Witness | N
     return None, None
 
 
-def _query(params: dict[str, str | int], **changes: str | int) -> str:
+def _query(params: Mapping[str, object], **changes: str | int) -> str:
     return f"?{urlencode({**params, **changes})}"
 
 
@@ -262,7 +265,9 @@ def _comparison(
         return {"problem": pairing.problem}
     same_language = a.language == b.language
     if not same_language:  # their shared anchors: for the rows sent (``_window``)
-        rows = [{"number": n, "pair": p} for n, p in enumerate(pairing.rows, start=1)]
+        rows: list[dict[str, Any]] = [
+            {"number": n, "pair": p} for n, p in enumerate(pairing.rows, start=1)
+        ]
         return {"rows": rows, "same_language": False, "pairing": pairing.method}
     diffs = diff_rows(pairing.rows, options)
     rows = [

@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +18,7 @@ from ..docpage import (
 )
 from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
 from ..fragments import cached_fragment, model_state, render_shared
+from ..http import AuthenticatedHttpRequest
 from ..models import Document, Role, Segment, Witness
 from ..permissions import Abilities, document_for, edition_for
 from ..versioning import StaleVersion, update_if_current
@@ -27,7 +28,7 @@ from .common import document_and_witnesses, redirect_after_post
 MAX_REFRESH_ROWS = 400
 
 
-def _shown_witnesses(request: HttpRequest, witnesses: list[Witness]) -> list[Witness]:
+def _shown_witnesses(request: AuthenticatedHttpRequest, witnesses: list[Witness]) -> list[Witness]:
     """The witnesses the reader chose (``?w=slug,slug``, in that order), else all of them."""
     by_slug = {w.slug: w for w in witnesses}
     wanted = [s for value in request.GET.getlist("w") for s in value.split(",")]
@@ -35,7 +36,7 @@ def _shown_witnesses(request: HttpRequest, witnesses: list[Witness]) -> list[Wit
     return list(dict.fromkeys(chosen)) or witnesses
 
 
-def _page_context(request: HttpRequest, slug: str, doc_slug: str) -> dict:
+def _page_context(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> dict:
     """What every view of the document's text needs: access checked, layout, chosen columns."""
     edition, role = edition_for(request, slug)
     document, witnesses = document_and_witnesses(edition, doc_slug)
@@ -79,7 +80,7 @@ def _number(raw: str | None) -> int | None:
         return None
 
 
-def _wanted_row(request: HttpRequest, context: dict) -> int | None:
+def _wanted_row(request: AuthenticatedHttpRequest, context: dict) -> int | None:
     """``?at=<anchor>`` (a segment's id on the page, as in ``#anchor``) or ``?row=N``."""
     witness_slug, _dash, sid = request.GET.get("at", "").rpartition("-")
     witness = next((w for w in context["witnesses"] if w.slug == witness_slug), None)
@@ -91,7 +92,7 @@ def _wanted_row(request: HttpRequest, context: dict) -> int | None:
 
 
 @require_GET
-def document_detail(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_detail(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     context = _page_context(request, slug, doc_slug)
     layout, can = context["layout"], context["can"]
     partial = request.htmx and request.GET.get("fragment") == "body"
@@ -122,7 +123,7 @@ def _categories(edition) -> list:
     return categories
 
 
-def _head(request: HttpRequest, context: dict) -> str:
+def _head(request: AuthenticatedHttpRequest, context: dict) -> str:
     """The toolbar, navigator and notices: rendered once per everything they show.
 
     That is the layout (its key changes with the texts and alignments), the document's and
@@ -152,7 +153,7 @@ def _head(request: HttpRequest, context: dict) -> str:
 
 
 @require_GET
-def document_rows(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_rows(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """A page of rows (``?start=N``), brought in as the reader scrolls; a page of its own too."""
     context = _page_context(request, slug, doc_slug)
     start = max(1, _number(request.GET.get("start")) or 1)
@@ -167,7 +168,7 @@ def document_rows(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespons
 
 
 @require_GET
-def document_print(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_print(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """Every row at once, for printing (rows come from the same cache)."""
     context = _page_context(request, slug, doc_slug)
     layout = context["layout"]
@@ -181,7 +182,7 @@ MAX_FOUND = 100
 
 
 @require_GET
-def document_find(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_find(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The rows whose text holds a word or phrase, each a link that jumps there."""
     context = _page_context(request, slug, doc_slug)
     context["query"] = request.GET.get("q", "").strip()[:200]
@@ -191,7 +192,7 @@ def document_find(request: HttpRequest, slug: str, doc_slug: str) -> HttpRespons
     return render(request, "editions/document_find.html", context)
 
 
-def _found(request: HttpRequest, context: dict) -> str:
+def _found(request: AuthenticatedHttpRequest, context: dict) -> str:
     """The results' HTML, rendered once per query and state of the texts (the layout's key).
 
     The witnesses searched (and their labels and languages, which the results show) are part
@@ -256,7 +257,7 @@ def _query(context: dict, **values) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def document_edit(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_edit(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
     if request.method == "GET":
         form = DocumentForm(instance=document, initial={"version": document.version})

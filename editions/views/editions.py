@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,12 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..annotating import visible_in_edition
 from ..forms import EditionForm, MemberForm, RoleForm
+from ..http import AuthenticatedHttpRequest
 from ..models import Edition, Membership, Role, Witness
 from ..permissions import Abilities, edition_for, readable_editions
 from .common import redirect_after_post, render_partial_if_htmx
 
 
-def _edition_list(request: HttpRequest, form: EditionForm, status: int = 200) -> HttpResponse:
+def _edition_list(
+    request: AuthenticatedHttpRequest, form: EditionForm, status: int = 200
+) -> HttpResponse:
     editions = readable_editions(request.user).annotate(
         document_count=Count("documents", distinct=True)
     )
@@ -27,12 +30,12 @@ def _edition_list(request: HttpRequest, form: EditionForm, status: int = 200) ->
 
 
 @require_GET
-def edition_list(request: HttpRequest) -> HttpResponse:
+def edition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _edition_list(request, EditionForm())
 
 
 @require_POST
-def edition_create(request: HttpRequest) -> HttpResponse:
+def edition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EditionForm(request.POST)
     if not form.is_valid():
         return _edition_list(request, form, status=400)
@@ -53,7 +56,7 @@ def edition_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def edition_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     documents = edition.documents.prefetch_related(
         Prefetch("witnesses", queryset=Witness.objects.annotate(segment_count=Count("segments")))
@@ -69,7 +72,7 @@ def edition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def edition_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     form = EditionForm(request.POST or None, instance=edition)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +87,7 @@ def edition_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def members(request: HttpRequest, slug: str) -> HttpResponse:
+def members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     form = MemberForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
@@ -121,7 +124,7 @@ def _is_last_owner(membership: Membership) -> bool:
 
 
 @require_POST
-def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_update(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     edition, _role = edition_for(request, slug, needs=Role.OWNER)
     membership = get_object_or_404(Membership, pk=membership_id, edition=edition)
     form = RoleForm(request.POST)
@@ -137,7 +140,7 @@ def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 
 @require_POST
-def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     edition, _role = edition_for(request, slug, needs=Role.OWNER)
     membership = get_object_or_404(Membership, pk=membership_id, edition=edition)
     if _is_last_owner(membership):

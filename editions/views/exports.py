@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -21,6 +21,7 @@ from ..exporters import FORMATS, ExportFile, available_keys, export_document, un
 from ..exporters.bundle import ZIP_TYPE, document_bundle
 from ..exporters.jobs import recover_stale_jobs, refresh, start_export
 from ..forms import ExchangeImportForm, FormatsForm
+from ..http import AuthenticatedHttpRequest
 from ..importers.base import RecordError
 from ..importers.exchange import import_exchange
 from ..models import Edition, ExportJob, JobStatus, Role
@@ -30,13 +31,15 @@ from .common import redirect_after_post
 RECENT_JOBS = 5
 
 
-def _base_url(request: HttpRequest) -> str:
+def _base_url(request: AuthenticatedHttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
 def _download(item: ExportFile) -> HttpResponse:
     response = HttpResponse(item.data, content_type=item.media_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.name)
+    # None only for an inline file without a name; a download always has one.
+    if disposition := content_disposition_header(True, item.name):
+        response["Content-Disposition"] = disposition
     return response
 
 
@@ -44,7 +47,7 @@ def _download(item: ExportFile) -> HttpResponse:
 
 
 @require_GET
-def document_export(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_export(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug)
     form = FormatsForm(initial={"format": available_keys(document, list(FORMATS))})
     return render(request, "editions/document_export.html", _document_page(document, role, form))
@@ -62,7 +65,9 @@ def _document_page(document, role, form: FormatsForm) -> dict:
 
 
 @require_GET
-def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: str) -> HttpResponse:
+def document_export_file(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, fmt: str
+) -> HttpResponse:
     edition, _role, document = document_for(request, slug, doc_slug)
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -72,7 +77,9 @@ def document_export_file(request: HttpRequest, slug: str, doc_slug: str, fmt: st
 
 
 @require_GET
-def document_export_download(request: HttpRequest, slug: str, doc_slug: str) -> HttpResponse:
+def document_export_download(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str
+) -> HttpResponse:
     """The chosen formats: one file, or a ZIP of several."""
     edition, role, document = document_for(request, slug, doc_slug)
     form = FormatsForm(request.GET)
@@ -105,13 +112,13 @@ def _edition_page(request, edition: Edition, role, **extra) -> dict:
 
 
 @require_GET
-def edition_export(request: HttpRequest, slug: str) -> HttpResponse:
+def edition_export(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     return render(request, "editions/edition_export.html", _edition_page(request, edition, role))
 
 
 @require_POST
-def edition_export_start(request: HttpRequest, slug: str) -> HttpResponse:
+def edition_export_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug)
     form = FormatsForm(request.POST)
     if not form.is_valid():
@@ -145,14 +152,14 @@ def _too_many_jobs_message() -> str:
     ) % {"limit": limit}
 
 
-def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[Edition, ExportJob]:
+def _job(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> tuple[Edition, ExportJob]:
     edition, _role = edition_for(request, slug)
     jobs = ExportJob.objects.filter(edition=edition, requested_by=request.user)
     return edition, get_object_or_404(jobs.defer("archive"), pk=job_id)
 
 
 @require_GET
-def export_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def export_job(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress: what the progress bar polls."""
     edition, job = _job(request, slug, job_id)
     if not request.htmx:
@@ -162,11 +169,13 @@ def export_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 
 @require_GET
-def export_job_download(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def export_job_download(request: AuthenticatedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     _edition, job = _job(request, slug, job_id)
     if job.status != JobStatus.DONE:
         raise Http404("This export is not ready.")
     archive = ExportJob.objects.values_list("archive", flat=True).get(pk=job.pk)
+    if archive is None:  # a finished job always has one; without it, there is nothing to serve
+        raise Http404("This export is not ready.")
     return _download(ExportFile(job.archive_name, ZIP_TYPE, bytes(archive)))
 
 
@@ -174,7 +183,7 @@ def export_job_download(request: HttpRequest, slug: str, job_id: int) -> HttpRes
 
 
 @require_POST
-def exchange_import(request: HttpRequest, slug: str) -> HttpResponse:
+def exchange_import(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.EDITOR)
     form = ExchangeImportForm(request.POST, request.FILES)
     if form.is_valid():

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..forms import ImportForm
+from ..http import AuthenticatedHttpRequest
 from ..importers import save_record
 from ..importers.base import RecordError
-from ..importers.store import find_identical_witness, stand_in_title
+from ..importers.store import field_label, find_identical_witness, stand_in_title
 from ..importers.summary import summarize
 from ..models import Document, Role, Witness
 from ..permissions import Abilities, document_for, edition_for
@@ -22,7 +23,9 @@ PREVIEW_NOTES = 20
 
 
 @require_http_methods(["GET", "POST"])
-def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) -> HttpResponse:
+def import_record(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str | None = None
+) -> HttpResponse:
     """Upload or paste a record; preview what was parsed; save it on confirmation.
 
     Without ``doc_slug`` the record becomes a new document of the edition; with it, a new
@@ -36,7 +39,12 @@ def import_record(request: HttpRequest, slug: str, doc_slug: str | None = None) 
     # A link may suggest what is coming ("add the French original": ?language=fr&role=original).
     suggested = {k: request.GET[k][:20] for k in ("language", "role") if k in request.GET}
     form = ImportForm(request.POST or None, request.FILES or None, initial=suggested)
-    context = {"edition": edition, "document": document, "form": form, "can": Abilities(role)}
+    context: dict[str, object] = {
+        "edition": edition,
+        "document": document,
+        "form": form,
+        "can": Abilities(role),
+    }
     if request.method == "POST" and form.is_valid():
         if "save" in request.POST:
             return _save_import(request, edition, document, form, context)
@@ -89,7 +97,7 @@ def _document_fields(values: dict, document: Document | None) -> list[PreviewFie
     for name, value in values.items():
         if value in (None, ""):
             continue
-        label = Document._meta.get_field(name).verbose_name
+        label = field_label(Document, name)
         current = getattr(document, name, None) if document is not None else None
         if current in (None, ""):
             fields.append(PreviewField(label, value, "record"))

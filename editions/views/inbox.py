@@ -7,13 +7,14 @@ that annotation (a membership removed, an annotation made private: it drops out)
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import inbox_cache
+from ..http import AuthenticatedHttpRequest
 from ..models import Annotation, Membership, Notification, Visibility
 from ..permissions import readable_editions
 
@@ -38,7 +39,7 @@ def unread_count(user) -> int:
 
 
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications = readable_notifications(request.user).select_related(
         "actor", "reply", "annotation__document__edition"
     )[:MAX_LISTED]
@@ -47,35 +48,35 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def inbox_badge(request: HttpRequest) -> HttpResponse:
+def inbox_badge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header's unread count, which the page asks for again now and then."""
     return render(request, "editions/base.html#inbox-link", {"unread": unread_count(request.user)})
 
 
 @require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark it read and go to its thread, open beside its text."""
     notification = get_object_or_404(readable_notifications(request.user), pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     annotation = notification.annotation
-    document, pk = annotation.document, str(annotation.pk)
+    document, annotation_pk = annotation.document, str(annotation.pk)
     target = annotation.targets.select_related("segment__witness").first()
     if target is None:  # no passage left: the thread over the document's first rows
-        return redirect(f"{document.get_absolute_url()}?annotation={pk}")
-    return redirect(document.passage_url(target.segment.anchor_id, annotation=pk))
+        return redirect(f"{document.get_absolute_url()}?annotation={annotation_pk}")
+    return redirect(document.passage_url(target.segment.anchor_id, annotation=annotation_pk))
 
 
 @require_POST
-def inbox_read_all(request: HttpRequest) -> HttpResponse:
+def inbox_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     readable_notifications(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     inbox_cache.forget([request.user.pk])  # update() sends no signal
     return redirect(reverse("editions:inbox"))
 
 
 @require_GET
-def member_page(request: HttpRequest, username: str) -> HttpResponse:
+def member_page(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     """A member as another member sees them: the editions they share, and their latest notes
     there. Someone who shares no edition with the reader is not shown (404)."""
     member = get_object_or_404(get_user_model(), username=username)

@@ -37,15 +37,25 @@ def json_error(status: int, message: str, links: str = "", **headers) -> HttpRes
 
 
 class _CsrfCheck(CsrfViewMiddleware):
+    """Django's CSRF check, keeping why it refuses (``reason``) instead of answering 403."""
+
+    reason: str | None = None
+
     def _reject(self, request, reason):
-        return reason
+        self.reason = reason
+
+
+def _no_view(_request: HttpRequest) -> HttpResponse:
+    """The view and the rest of the chain the check is given: it calls neither."""
+    return HttpResponse()
 
 
 def _csrf_failure(request: HttpRequest) -> str | None:
     """Why a session-authenticated write fails Django's CSRF check, or None when it passes."""
-    check = _CsrfCheck(lambda _request: HttpResponse())
+    check = _CsrfCheck(_no_view)
     check.process_request(request)
-    return check.process_view(request, None, (), {})
+    check.process_view(request, _no_view, (), {})
+    return check.reason
 
 
 def protocol_endpoint(links: str) -> Callable:

@@ -1,12 +1,13 @@
 """Search across the editions a user may read, and the parallel concordance (page and CSV)."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import concordance, limits, search
 from ..forms import ConcordanceForm, SearchForm
+from ..http import AuthenticatedHttpRequest
 from ..permissions import readable_editions
 from ..search.results import hits
 from .common import render_partial_if_htmx
@@ -15,20 +16,20 @@ HITS_PER_PAGE = 20
 LINES_PER_PAGE = 50
 
 
-def _query_string(request: HttpRequest) -> str:
+def _query_string(request: AuthenticatedHttpRequest) -> str:
     """The query without its page number, for the page links."""
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(request: AuthenticatedHttpRequest) -> int:
     # Not a small integer (page=10**25 overflowed the database's OFFSET): the first page.
     return limits.small_int(request.GET.get("page", "1")) or 1
 
 
 @require_GET
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(
         request.GET or None, editions=list(readable_editions(request.user)), user=request.user
     )
@@ -48,7 +49,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render_partial_if_htmx(request, "editions/search.html", "results", context)
 
 
-def _concordance(request: HttpRequest) -> tuple[ConcordanceForm, concordance.Concordance | None]:
+def _concordance(
+    request: AuthenticatedHttpRequest,
+) -> tuple[ConcordanceForm, concordance.Concordance | None]:
     form = ConcordanceForm(request.GET or None, editions=list(readable_editions(request.user)))
     if not (form.is_bound and form.is_valid()):
         return form, None
@@ -67,7 +70,7 @@ def _concordance(request: HttpRequest) -> tuple[ConcordanceForm, concordance.Con
 
 
 @require_GET
-def concordance_page(request: HttpRequest) -> HttpResponse:
+def concordance_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, result = _concordance(request)
     context: dict = {"form": form, "result": result, "query_string": _query_string(request)}
     if result is not None:
@@ -78,7 +81,7 @@ def concordance_page(request: HttpRequest) -> HttpResponse:
     return render_partial_if_htmx(request, "editions/concordance.html", "results", context, status)
 
 
-def _sort_links(request: HttpRequest) -> dict[str, str]:
+def _sort_links(request: AuthenticatedHttpRequest) -> dict[str, str]:
     links = {}
     for sort in concordance.SORTS:
         params = request.GET.copy()
@@ -89,7 +92,7 @@ def _sort_links(request: HttpRequest) -> dict[str, str]:
 
 
 @require_GET
-def concordance_csv(request: HttpRequest) -> HttpResponse:
+def concordance_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, result = _concordance(request)
     if result is None:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)

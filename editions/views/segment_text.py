@@ -5,10 +5,11 @@ fetches it gets exactly the text the ``TextPositionSelector`` offsets count in (
 document page around the segment also holds its label, buttons and note calls).
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
+from ..http import AuthenticatedHttpRequest
 from ..models import Segment
 from ..permissions import document_for
 from .protocol_auth import protocol_endpoint
@@ -19,7 +20,7 @@ TEXT_LINKS = '<http://www.w3.org/ns/ldp#NonRDFSource>; rel="type"'
 @protocol_endpoint(TEXT_LINKS)
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def segment_text(
-    request: HttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
     edition, _role, document = document_for(request, slug, doc_slug)
     segment = get_object_or_404(

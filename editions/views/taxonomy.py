@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -10,12 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..annotating import ensure_categories
 from ..forms import CategoryForm
+from ..http import AuthenticatedHttpRequest
 from ..models import Category, Role
 from ..permissions import Abilities, edition_for
 
 
 @require_http_methods(["GET", "POST"])
-def categories(request: HttpRequest, slug: str) -> HttpResponse:
+def categories(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     edition, role = edition_for(request, slug, needs=Role.OWNER)
     ensure_categories(edition)
     form = CategoryForm(request.POST or None, initial={"position": edition.categories.count()})
@@ -52,7 +53,7 @@ def _free_slug(edition, name: str) -> str:
 
 
 @require_POST
-def category_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def category_update(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     edition, _role = edition_for(request, slug, needs=Role.OWNER)
     category = get_object_or_404(Category, edition=edition, pk=pk)
     if "delete" in request.POST:

@@ -127,13 +127,13 @@ def _import(edition: Edition, corpus: Path) -> Document:
     return document
 
 
-def paragraphs(text: str) -> list[tuple[str, str]]:
+def paragraphs(text: str) -> list[tuple[SegmentKind, str]]:
     """(kind, text) of each block between blank lines, its line breaks made spaces."""
     blocks = [" ".join(block.split()) for block in text.split("\n\n")]
     return [(_kind(block), block) for block in blocks if block]
 
 
-def _kind(block: str) -> str:
+def _kind(block: str) -> SegmentKind:
     heading = CHAPTER.match(block) is not None and len(block) < 120
     return SegmentKind.HEADING if heading else SegmentKind.PARAGRAPH
 
