@@ -21,9 +21,8 @@ from django.core.management import call_command
 from editions.alignment.rows import Row
 from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.annotating import Span, add_reply, create_annotation, ensure_categories, set_status
-from editions.importers import parse_record, save_record
 from editions.models import Alignment, Annotation, AnnotationTarget, Document, Witness
-from tests.conftest import need_or_skip
+from tests.conftest import add_text, need_or_skip
 
 FRENCH = (
     "M. Rusk l'a souligné.\n\n"
@@ -50,9 +49,7 @@ def annotated_fixture(document) -> Annotated:
     edition = document.edition
     ensure_categories(edition)
     categories = {c.slug: c for c in edition.categories.all()}
-    original = save_record(
-        parse_record(FRENCH), edition=edition, document=document, language="fr", role="original"
-    )
+    original = add_text(document, FRENCH, "fr", "original")
     english = document.witnesses.get(slug="cvce-en")
     alignment = create_alignment(document, original, english, _user("editor"))
     p1, p2, n3 = (english.segments.get(sid=sid) for sid in ("p1", "p2", "n3"))
@@ -102,13 +99,7 @@ def align_by_hand_with_a_lone_heading(document, markdown: str, language: str) ->
     the next two pair with the English p1 and p2. Returns the original.
     """
     user = _user("editor")
-    original = save_record(
-        parse_record(markdown),
-        edition=document.edition,
-        document=document,
-        language=language,
-        role="original",
-    )
+    original = add_text(document, markdown, language, "original")
     english = document.witnesses.get(slug="cvce-en")
     alignment = create_alignment(document, original, english, user)
     heading, first, second = (s.sid for s in alignable_segments(original))

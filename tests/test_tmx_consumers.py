@@ -9,9 +9,9 @@ from lxml import etree
 from translate.storage.tmx import tmxfile
 
 from editions.exporters import export_document
-from editions.importers import parse_record, save_record
 from editions.importers.exchange import parse_exchange
 
+from .conftest import add_text
 from .export_fixtures import align_by_hand_with_a_lone_heading
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -106,11 +106,5 @@ def test_our_memory_round_trips_through_translate_toolkit(aligned_with_a_lone_he
 
 
 def test_a_text_saved_with_an_upper_case_code_is_stored_in_bcp_47_case(document):
-    witness = save_record(
-        parse_record(FRENCH),
-        edition=document.edition,
-        document=document,
-        language="FR-ca",
-        role="translation",
-    )
+    witness = add_text(document, FRENCH, "FR-ca", "translation")
     assert witness.language == "fr-CA"

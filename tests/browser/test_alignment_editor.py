@@ -75,17 +75,11 @@ def test_a_reader_sees_the_alignment_but_no_controls(page, live_server, demo):
     from django.contrib.auth import get_user_model
 
     from editions.alignment_store import create_alignment
-    from editions.importers import parse_record, save_record
     from editions.models import Document, Membership
+    from tests.conftest import add_text
 
     document = Document.objects.get(slug__startswith="letter-from")
-    original = save_record(
-        parse_record(FRENCH_ORIGINAL),
-        edition=document.edition,
-        document=document,
-        language="fr",
-        role="original",
-    )
+    original = add_text(document, FRENCH_ORIGINAL, "fr", "original")
     owner = get_user_model().objects.get(username="demo")
     alignment = create_alignment(document, original, document.witnesses.get(slug="cvce-en"), owner)
     reader = get_user_model().objects.create_user("reading-room", password="reader-pass-1962")
