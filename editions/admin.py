@@ -163,7 +163,26 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     list_display = ["pk", "edition", "requested_by", "formats", "status", "done", "total"]
     list_filter = ["status", "edition"]
-    exclude = ["archive"]
+    # What the job is, then its progress and its runs: listed, or Django would put the fields
+    # every job shares (JobProgress) first. The archive is left out: the site serves it.
+    fields = [
+        "edition",
+        "requested_by",
+        "formats",
+        "base_url",
+        "language",
+        "status",
+        "total",
+        "done",
+        "step",
+        "steps",
+        "message",
+        "heartbeat_at",
+        "attempts",
+        "task_id",
+        "archive_name",
+        "finished_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

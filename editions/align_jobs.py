@@ -22,8 +22,8 @@ from .alignment_store import (
     create_alignment,
     realign_from,
 )
+from .job_tasks import fail_if_its_task_failed, start_job
 from .models import Alignment, AlignmentJob, Document, JobStatus, Witness
-from .task_failures import fail_if_its_task_failed
 from .versioning import StaleVersion, check_current
 
 # Units (headings and paragraphs, both texts together) above which the aligner runs in the
@@ -47,17 +47,14 @@ def start_alignment(document: Document, source: Witness, target: Witness, user) 
     )
     if pending.exists():
         raise RowError(_("These two witnesses are already being aligned."))
-    job = AlignmentJob.objects.create(
+    return start_job(
+        AlignmentJob,
+        run_alignment,
         document=document,
         source=source,
         target=target,
         requested_by=user,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    result = run_alignment.enqueue(job.pk)
-    AlignmentJob.objects.filter(pk=job.pk).update(task_id=result.id)
-    job.task_id = result.id
-    return job
 
 
 def start_realignment(alignment: Alignment, version: int, user, row: int) -> AlignmentJob:
@@ -69,20 +66,17 @@ def start_realignment(alignment: Alignment, version: int, user, row: int) -> Ali
     )
     if pending.exists():
         raise RowError(_("This alignment is already being re-aligned."))
-    job = AlignmentJob.objects.create(
+    return start_job(
+        AlignmentJob,
+        run_alignment,
         document=alignment.document,
         source=alignment.source,
         target=alignment.target,
         requested_by=user,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
         alignment=alignment,
         from_row=row,
         version=version,
     )
-    result = run_alignment.enqueue(job.pk)
-    AlignmentJob.objects.filter(pk=job.pk).update(task_id=result.id)
-    job.task_id = result.id
-    return job
 
 
 @task()

@@ -242,20 +242,27 @@ def _write_rows(
     new_rows = []
     for position in range(start, new_end if new_end >= 0 else len(rows)):
         row = rows[position]
-        status = RowStatus.CONFIRMED if row.confirmed else RowStatus.AUTOMATIC
-        old = previous.get((row.source, row.target, status, row.confidence))
-        new_rows.append(
-            AlignmentRow(
-                alignment=alignment,
-                position=position,
-                source_sids=list(row.source),
-                target_sids=list(row.target),
-                confidence=row.confidence,
-                status=status,
-                updated_by_id=old.updated_by_id if old else getattr(user, "pk", None),
-            )
-        )
+        new = stored_row(alignment, position, row, getattr(user, "pk", None))
+        old = previous.get((row.source, row.target, new.status, row.confidence))
+        if old:  # rewritten as it was: keeps who last changed it
+            new.updated_by_id = old.updated_by_id
+        new_rows.append(new)
     AlignmentRow.objects.bulk_create(new_rows)
+
+
+def stored_row(
+    alignment: Alignment, position: int, row: Row, updated_by_id: int | None
+) -> AlignmentRow:
+    """``row`` as the alignment's row at ``position``, unsaved, last changed by that user."""
+    return AlignmentRow(
+        alignment=alignment,
+        position=position,
+        source_sids=list(row.source),
+        target_sids=list(row.target),
+        confidence=row.confidence,
+        status=RowStatus.CONFIRMED if row.confirmed else RowStatus.AUTOMATIC,
+        updated_by_id=updated_by_id,
+    )
 
 
 def _changed_stretch(before: Sequence[Row], after: Sequence[Row]) -> tuple[int, int, int]:

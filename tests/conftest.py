@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from editions.importers import parse_record, save_record
 from editions.models import (
     Document,
     Edition,
@@ -47,6 +48,17 @@ def doc_url(document, name: str, *args) -> str:
 def edition_url(edition, name: str, *args) -> str:
     """The URL of the edition's view ``name`` (``editions:name``), with any further arguments."""
     return reverse(f"editions:{name}", args=[edition.slug, *args])
+
+
+def add_text(document: Document, markdown: str, language: str, role: str) -> Witness:
+    """``markdown`` read as a record and saved as a witness of ``document``."""
+    return save_record(
+        parse_record(markdown),
+        edition=document.edition,
+        document=document,
+        language=language,
+        role=role,
+    )
 
 
 def make_user(username: str):

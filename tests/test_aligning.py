@@ -43,6 +43,13 @@ def _create(client, document, french, english):
     return client.post(url, {"source": french.pk, "target": english.pk})
 
 
+def _aligned(client, pair) -> Alignment:
+    """The pair aligned automatically through the view, by ``client``'s user."""
+    document, french, english = pair
+    _create(client, document, french, english)
+    return Alignment.objects.get()
+
+
 def _operate(client, alignment, op, row=0, version=None, **extra):
     document = alignment.document
     url = reverse(
@@ -66,10 +73,9 @@ def test_an_editor_aligns_two_witnesses_automatically(client_as, pair):
 
 
 def test_the_document_page_becomes_a_synopsis_with_a_visible_gap(client_as, pair):
-    document, french, english = pair
+    document = pair[0]
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     _operate(client, alignment, "link", source_sid="p2", target_sid="p2")  # p3 stands alone
     page = client.get(document.get_absolute_url()).text
     assert 'class="synopsis cols-2"' in page
@@ -88,10 +94,8 @@ def test_only_editors_and_owners_change_alignments(client_as, pair, user):
 
 
 def test_merge_confirm_realign_undo_and_redo(client_as, pair):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     automatic = rows_of(alignment)
 
     assert _operate(client, alignment, "merge", row=0).status_code == 200
@@ -114,10 +118,8 @@ def test_merge_confirm_realign_undo_and_redo(client_as, pair):
 
 
 def test_a_new_change_clears_what_could_be_redone(client_as, pair):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     _operate(client, alignment, "merge", row=0)
     _operate(client, alignment, "undo")
     _operate(client, alignment, "confirm", row=1)
@@ -127,10 +129,8 @@ def test_a_new_change_clears_what_could_be_redone(client_as, pair):
 
 
 def test_it_rejects_a_stale_version(client_as, pair):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     stale = alignment.version
     _operate(client_as("owner"), alignment, "confirm", row=0)
     before = rows_of(alignment)
@@ -141,10 +141,8 @@ def test_it_rejects_a_stale_version(client_as, pair):
 
 
 def test_linking_two_units_by_clicking_them(client_as, pair):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     _operate(client, alignment, "link", source_sid="p3", target_sid="p3")
     pairs = [(r.source, r.target) for r in rows_of(alignment)]
     assert (("p3",), ("p3",)) in pairs
@@ -152,10 +150,8 @@ def test_linking_two_units_by_clicking_them(client_as, pair):
 
 
 def test_an_impossible_operation_is_explained_and_changes_nothing(client_as, pair):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     before = (rows_of(alignment), alignment.version)
     response = _operate(client, alignment, "move-source-up", row=0)
     alignment.refresh_from_db()
@@ -165,10 +161,9 @@ def test_an_impossible_operation_is_explained_and_changes_nothing(client_as, pai
 
 
 def test_a_plain_form_post_redirects_back_to_the_row(client_as, pair):
-    document, french, english = pair
+    document = pair[0]
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     url = reverse(
         "editions:alignment_operate", args=[document.edition.slug, document.slug, alignment.pk]
     )
@@ -199,10 +194,9 @@ def test_a_row_is_doubtful_when_unsure_or_wide_and_never_once_confirmed():
 
 
 def test_a_wide_row_is_marked_for_review_in_the_editor_and_the_synopsis(client_as, pair):
-    document, french, english = pair
+    document = pair[0]
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     _operate(client, alignment, "merge", row=0)
     _operate(client, alignment, "merge", row=0)  # one row: 3 French and 4 English paragraphs
     _operate(client, alignment, "undo")  # back to one merge: p1-p2 with p1-p3
@@ -225,10 +219,8 @@ def test_a_wide_row_is_marked_for_review_in_the_editor_and_the_synopsis(client_a
 
 
 def test_the_history_reads_in_the_readers_language_whoever_wrote_it(client_as, pair):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     _operate(client, alignment, "confirm", row=0)
     _operate(client, alignment, "undo")
     entry = AlignmentChange.objects.filter(operation="undo").get()
@@ -243,10 +235,8 @@ def test_the_history_reads_in_the_readers_language_whoever_wrote_it(client_as, p
 def test_realign_from_a_row_that_does_not_exist_is_refused_and_changes_nothing(
     client_as, pair, row
 ):
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     rows, version = rows_of(alignment), alignment.version
     response = _operate(client, alignment, "realign", row=row)
     assert response.status_code == 400
@@ -263,10 +253,8 @@ def test_realign_of_long_texts_from_a_row_that_does_not_exist_is_refused_before_
     from editions import align_jobs
     from editions.models import AlignmentJob
 
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     version = alignment.version
     monkeypatch.setattr(align_jobs, "BACKGROUND_UNITS", 2)  # now the texts count as long
     response = _operate(client, alignment, "realign", row=1_000_000)

@@ -8,7 +8,7 @@ from editions.alignment import align
 from editions.alignment_store import automatic_rows, rows_of
 from editions.models import Alignment, AlignmentJob, JobStatus
 from tests.export_fixtures import run_worker_once
-from tests.test_aligning import ENGLISH, FRENCH, _create, pair  # noqa: F401
+from tests.test_aligning import ENGLISH, FRENCH, _aligned, _create, _operate, pair  # noqa: F401
 
 
 @pytest.fixture
@@ -107,24 +107,13 @@ def test_only_editors_start_or_follow_a_background_alignment(client_as, pair, lo
     assert AlignmentJob.objects.count() == 1
 
 
-def _operate_realign(client, alignment, row):
-    document = alignment.document
-    url = reverse(
-        "editions:alignment_operate", args=[document.edition.slug, document.slug, alignment.pk]
-    )
-    data = {"op": "realign", "row": row, "version": alignment.version}
-    return client.post(url, data, headers={"HX-Request": "true"})
-
-
 @pytest.mark.django_db(transaction=True)
 def test_re_aligning_long_texts_goes_to_the_worker_too(client_as, pair):  # noqa: F811
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     align_jobs.BACKGROUND_UNITS, saved = 2, align_jobs.BACKGROUND_UNITS
     try:
-        fragment = _operate_realign(client, alignment, 1).content.decode()
+        fragment = _operate(client, alignment, "realign", row=1).content.decode()
     finally:
         align_jobs.BACKGROUND_UNITS = saved
     job = AlignmentJob.objects.get()
@@ -143,10 +132,8 @@ def test_re_aligning_long_texts_goes_to_the_worker_too(client_as, pair):  # noqa
 
 @pytest.mark.django_db(transaction=True)
 def test_a_re_alignment_of_a_page_someone_changed_since_is_refused(client_as, pair):  # noqa: F811
-    document, french, english = pair
     client = client_as("editor")
-    _create(client, document, french, english)
-    alignment = Alignment.objects.get()
+    alignment = _aligned(client, pair)
     job = align_jobs.start_realignment(alignment, alignment.version, None, 1)
     Alignment.objects.filter(pk=alignment.pk).update(version=5)  # another edit meanwhile
     run_worker_once()
@@ -162,6 +149,7 @@ def test_a_re_alignment_posted_from_an_old_page_is_refused_at_once(client_as, pa
 
     alignment = create_alignment(document, french, english, None)
     Alignment.objects.filter(pk=alignment.pk).update(version=3)  # someone edited it since
-    fragment = _operate_realign(client_as("editor"), alignment, 1)
+    stale = alignment.version  # the page's, older than the stored one
+    fragment = _operate(client_as("editor"), alignment, "realign", row=1, version=stale)
     assert "Someone else changed this alignment meanwhile" in fragment.content.decode()
     assert not AlignmentJob.objects.exists()

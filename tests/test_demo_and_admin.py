@@ -113,6 +113,22 @@ def test_boolean_settings_fail_loudly_on_nonsense(monkeypatch):
         env_bool("SOME_FLAG", False)
 
 
+def test_number_settings_read_their_variable_and_fail_loudly_on_nonsense(monkeypatch):
+    from workbench.settings import env_float, env_int
+
+    monkeypatch.delenv("SOME_NUMBER", raising=False)
+    assert (env_int("SOME_NUMBER", 7), env_float("SOME_NUMBER", 0.5)) == (7, 0.5)
+    monkeypatch.setenv("SOME_NUMBER", "3")
+    assert (env_int("SOME_NUMBER", 7), env_float("SOME_NUMBER", 0.5)) == (3, 3.0)
+    monkeypatch.setenv("SOME_NUMBER", "2.5")
+    assert env_float("SOME_NUMBER", 0.5) == 2.5
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be an integer, not '2.5'"):
+        env_int("SOME_NUMBER", 7)
+    monkeypatch.setenv("SOME_NUMBER", "many")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be a number, not 'many'"):
+        env_float("SOME_NUMBER", 0.5)
+
+
 def test_a_production_deployment_needs_its_own_secret_key(monkeypatch):
     from workbench.settings import env_str
 

@@ -16,7 +16,7 @@ import pytest
 from editions.alignment_store import create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
-from editions.importers import parse_record, save_record
+from tests.conftest import add_text
 from tests.office import convert
 
 from .export_fixtures import _user, annotated_fixture  # noqa: F401
@@ -29,6 +29,11 @@ SECOND_FRENCH = (
     "M. Rusk l'a souligné.\n\n"
     "Dans mon télégramme nos 5978-5982[^1], j'ai exposé les objectifs américains.\n\n"
     "[^1]: Télégramme du même jour.\n"
+)
+SECOND_ENGLISH = (
+    "Mr Rusk underlined it.\n\n"
+    "In my telegrams 5978-5982[^1] I described the American aims.\n\n"
+    "[^1]: Telegram of the same day.\n"
 )
 COMMENTS = ("Whole line.", "Before the call.", "Across the call.", "Spans two texts.", "French.")
 
@@ -55,13 +60,7 @@ def crowded(annotated):
     document = annotated.document
     document.received_note = "Received: 27 October. 2.20 a.m."
     document.save()
-    french = save_record(
-        parse_record(SECOND_FRENCH),
-        edition=document.edition,
-        document=document,
-        language="fr",
-        role="translation",
-    )
+    french = add_text(document, SECOND_FRENCH, "fr", "translation")
     p2 = annotated.english.segments.get(sid="p2")
     fr_p2 = french.segments.get(sid="p2")
     spans = [
@@ -105,24 +104,8 @@ def three_texts_with_notes(document):
     """A French original and two English translations, aligned, a footnote in each, each
     call inside a comment, beside another that ends at it and another that spans texts."""
     user = _user("editor")
-    french = save_record(
-        parse_record(SECOND_FRENCH),
-        edition=document.edition,
-        document=document,
-        language="fr",
-        role="original",
-    )
-    second = save_record(
-        parse_record(
-            "Mr Rusk underlined it.\n\n"
-            "In my telegrams 5978-5982[^1] I described the American aims.\n\n"
-            "[^1]: Telegram of the same day.\n"
-        ),
-        edition=document.edition,
-        document=document,
-        language="en",
-        role="translation",
-    )
+    french = add_text(document, SECOND_FRENCH, "fr", "original")
+    second = add_text(document, SECOND_ENGLISH, "en", "translation")
     english = document.witnesses.get(slug="cvce-en")
     for translation in (english, second):
         create_alignment(document, french, translation, user)

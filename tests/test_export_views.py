@@ -90,24 +90,18 @@ def test_exports_follow_the_edition_permissions(client_as, document):
     assert client_as(None).get(url).status_code == 302  # to the sign-in page
 
 
+def export_by_command(document, key: str, output, *more: str) -> None:
+    """``manage.py export_edition``: the document in the format ``key``, to ``output``."""
+    options = ["--format", key, "--document", document.slug, "--output", str(output), *more]
+    call_command("export_edition", document.edition.slug, *options, stdout=io.StringIO())
+
+
 def test_the_command_line_writes_what_the_browser_downloads(client_as, annotated, tmp_path):
     document = annotated.document
     for key in ("tei", "jsonld", "csv", "tmx", "tmx-sentences"):
         downloaded = client_as("reader").get(doc_url(document, "document_export_file", key))
         path = tmp_path / f"out-{key}"
-        call_command(
-            "export_edition",
-            document.edition.slug,
-            "--format",
-            key,
-            "--document",
-            document.slug,
-            "--output",
-            str(path),
-            "--base-url",
-            "http://testserver/",
-            stdout=io.StringIO(),
-        )
+        export_by_command(document, key, path, "--base-url", "http://testserver/")
         written, served = path.read_bytes(), downloaded.content
         if key == "tei":
             written, served = _without_export_date(written), _without_export_date(served)
@@ -333,17 +327,7 @@ def test_the_demo_starts_the_worker_and_stops_it_when_the_server_stops(monkeypat
 @pytest.mark.parametrize("key", list(FORMATS))
 def test_the_command_line_writes_every_format_under_its_own_name(annotated, tmp_path, key):
     document = annotated.document
-    call_command(
-        "export_edition",
-        document.edition.slug,
-        "--format",
-        key,
-        "--document",
-        document.slug,
-        "--output",
-        str(tmp_path),
-        stdout=io.StringIO(),
-    )
+    export_by_command(document, key, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == [f"{document.slug}{FORMATS[key].suffix}"]
 
 

@@ -18,12 +18,20 @@ def _structure(page: str) -> dict[str, str]:
     return {name: " ".join(re.sub(r"<[^>]+>", "", value).split()) for name, value in pairs}
 
 
-def test_the_preview_counts_headings_paragraphs_notes_and_calls(client_as, edition):
-    page = (
-        client_as("editor")
-        .post(edition_url(edition, "import_record"), {"text": BOOK, "preview": "1"})
-        .text
+def _preview(client, edition, text: str) -> str:
+    """The import page with the preview of ``text``."""
+    return client.post(edition_url(edition, "import_record"), {"text": text, "preview": "1"}).text
+
+
+def _save(client, edition, text: str) -> None:
+    """``text`` imported as a French record, a new document."""
+    client.post(
+        edition_url(edition, "import_record"), {"text": text, "language": "fr", "save": "1"}
     )
+
+
+def test_the_preview_counts_headings_paragraphs_notes_and_calls(client_as, edition):
+    page = _preview(client_as("editor"), edition, BOOK)
     assert _structure(page) == {
         "Headings": "3",
         "Paragraphs": "6",
@@ -37,11 +45,7 @@ def test_the_preview_counts_headings_paragraphs_notes_and_calls(client_as, editi
 
 def test_the_preview_says_which_calls_and_notes_do_not_match(client_as, edition):
     text = "CHAPTER 1\n\nA call[1] and another[2].\n\n[1] Its note.\n\n[3] A stray note.\n\nEnd."
-    page = (
-        client_as("editor")
-        .post(edition_url(edition, "import_record"), {"text": text, "preview": "1"})
-        .text
-    )
+    page = _preview(client_as("editor"), edition, text)
     structure = _structure(page)
     assert structure["Footnotes"] == "2 (1 never called)"
     assert structure["Footnote calls"] == "2 (1 without a note)"
@@ -51,11 +55,7 @@ def test_the_preview_says_which_calls_and_notes_do_not_match(client_as, edition)
 
 def test_a_long_text_s_preview_lists_its_first_segments_and_counts_the_rest(client_as, edition):
     text = "\n\n".join(f"Paragraph {n} of a long book, with its words." for n in range(500))
-    page = (
-        client_as("editor")
-        .post(edition_url(edition, "import_record"), {"text": text, "preview": "1"})
-        .text
-    )
+    page = _preview(client_as("editor"), edition, text)
     listed = page[page.index('<ol class="preview-segments">') :]
     listed = listed[: listed.index("</ol>")]
     assert listed.count('<li class="segment-paragraph">') == 60
@@ -69,11 +69,7 @@ def test_a_long_text_s_notes_are_shown_apart_from_its_first_segments(client_as, 
     paragraphs[80] = "The clouds[1] were low over the sea."
     paragraphs.insert(81, "[1] Rounded clouds.")
     text = "\n\n".join(paragraphs)
-    page = (
-        client_as("editor")
-        .post(edition_url(edition, "import_record"), {"text": text, "preview": "1"})
-        .text
-    )
+    page = _preview(client_as("editor"), edition, text)
     notes = page[page.index('id="preview-notes"') :]
     notes = notes[: notes.index("</ol>")]
     assert re.findall(r'<span class="kind">(.*?)</span> (.*?)</li>', notes) == [
@@ -82,11 +78,7 @@ def test_a_long_text_s_notes_are_shown_apart_from_its_first_segments(client_as, 
 
 
 def test_the_preview_says_it_left_out_the_gutenberg_header_and_licence(client_as, edition):
-    page = (
-        client_as("editor")
-        .post(edition_url(edition, "import_record"), {"text": GUTENBERG, "preview": "1"})
-        .text
-    )
+    page = _preview(client_as("editor"), edition, GUTENBERG)
     assert "Project Gutenberg file: its header" in page
     listed = page[page.index('<ol class="preview-segments">') :]
     listed = listed[: listed.index("</ol>")]
@@ -98,11 +90,9 @@ def test_the_preview_says_it_left_out_the_gutenberg_header_and_licence(client_as
 
 def test_a_text_already_imported_is_offered_to_open_not_saved_again(client_as, edition):
     client = client_as("editor")
-    client.post(
-        edition_url(edition, "import_record"), {"text": BOOK, "language": "fr", "save": "1"}
-    )
+    _save(client, edition, BOOK)
     document = Document.objects.get()
-    page = client.post(edition_url(edition, "import_record"), {"text": BOOK, "preview": "1"}).text
+    page = _preview(client, edition, BOOK)
     assert 'id="already-imported"' in page
     assert f'href="{document.get_absolute_url()}"' in page
     assert "Import a second copy anyway" in page
@@ -112,13 +102,8 @@ def test_a_text_already_imported_is_offered_to_open_not_saved_again(client_as, e
 
 def test_a_changed_text_is_not_taken_for_the_one_already_imported(client_as, edition):
     client = client_as("editor")
-    client.post(
-        edition_url(edition, "import_record"), {"text": BOOK, "language": "fr", "save": "1"}
-    )
-    page = client.post(
-        edition_url(edition, "import_record"),
-        {"text": BOOK.replace("trois jours", "deux jours"), "preview": "1"},
-    ).text
+    _save(client, edition, BOOK)
+    page = _preview(client, edition, BOOK.replace("trois jours", "deux jours"))
     assert 'id="already-imported"' not in page
     assert "Save this document" in page
 
@@ -145,25 +130,17 @@ def test_adding_a_witness_shows_which_record_each_field_comes_from(client_as, do
 def test_the_same_text_under_another_number_is_not_taken_for_a_re_import(client_as, edition):
     client = client_as("editor")
     text = "T. nos 5983 à 5985.\n\n" + BOOK
-    client.post(
-        edition_url(edition, "import_record"), {"text": text, "language": "fr", "save": "1"}
-    )
+    _save(client, edition, text)
     assert Document.objects.get().reference_numbers == "T. nos 5983 à 5985"
     renumbered = text.replace("5983 à 5985", "6001 à 6003")
-    page = client.post(
-        edition_url(edition, "import_record"), {"text": renumbered, "preview": "1"}
-    ).text
+    page = _preview(client, edition, renumbered)
     assert 'id="already-imported"' not in page
-    page = client.post(edition_url(edition, "import_record"), {"text": text, "preview": "1"}).text
+    page = _preview(client, edition, text)
     assert 'id="already-imported"' in page
 
 
 def test_a_book_without_a_title_is_given_a_stand_in_that_the_preview_names(client_as, edition):
-    page = (
-        client_as("editor")
-        .post(edition_url(edition, "import_record"), {"text": BOOK, "preview": "1"})
-        .text
-    )
+    page = _preview(client_as("editor"), edition, BOOK)
     assert (
         "No title found: the document will be called “Le 24 mai 1863, mon oncle, le "
         "professeur Lidenbrock, revint…”. Rename it after saving."

@@ -18,6 +18,11 @@ def _cache_setting(**env) -> str:
     environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | env
     environment["DJANGO_SETTINGS_MODULE"] = "workbench.settings"
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    return _python(code, environment)
+
+
+def _python(code: str, environment: dict[str, str]) -> str:
+    """What ``code`` prints in a fresh Python process with this environment."""
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO_ROOT,
@@ -60,14 +65,7 @@ def test_what_one_process_caches_in_redis_another_process_reads():
 
     def run(code: str) -> str:
         setup = "import django; django.setup(); from django.core.cache import cache; "
-        return subprocess.run(
-            [sys.executable, "-c", setup + code],
-            cwd=REPO_ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        return _python(setup + code, environment)
 
     run("cache.set('row', 'rendered once', 60)")
     try:

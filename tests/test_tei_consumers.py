@@ -16,17 +16,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from lxml import etree, html
 
-from editions.alignment.rows import Row
-from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.annotating import Span, create_annotation
 from editions.exporters import export_document
 from editions.exporters.tei import TEI_NS, XML_ID, string_range
-from editions.importers import parse_record, save_record
 from editions.importers.exchange import import_exchange
 from editions.models import Annotation, AnnotationTarget, Edition, Membership
 from tests.conftest import need_or_skip
 
-from .export_fixtures import jing  # noqa: F401
+from .export_fixtures import align_by_hand_with_a_lone_heading, jing
 
 # Slow: the TEI Consortium's stylesheets (Saxon) and jing: tens of seconds.
 pytestmark = pytest.mark.slow
@@ -48,19 +45,8 @@ EXPORT_DATE = re.compile(rb'<date type="export" when="[^"]+">[^<]+</date>')
 def noted(document):
     """A French original with two notes beside the English with one; spans around calls."""
     user = get_user_model().objects.get(username="editor")
-    french = save_record(
-        parse_record(FRENCH),
-        edition=document.edition,
-        document=document,
-        language="fr",
-        role="original",
-    )
+    french = align_by_hand_with_a_lone_heading(document, FRENCH, "fr")
     english = document.witnesses.get(slug="cvce-en")
-    alignment = create_alignment(document, french, english, user)
-    # The heading, which the English lacks, rendered by nothing.
-    heading, first, second = (s.sid for s in alignable_segments(french))
-    rows = [Row((heading,), ()), Row((first,), ("p1",)), Row((second,), ("p2",))]
-    change(alignment, alignment.version, user, "edit", "by hand", lambda _rows: rows)
     en_p2 = english.segments.get(sid="p2")  # "In my telegram Nos 5978–5982,¹ I set out."
     fr_p3 = french.segments.get(text__startswith="Dans")
     for spans, body in [

@@ -5,15 +5,14 @@ import subprocess
 import sys
 
 import pytest
-from django.contrib.auth import get_user_model
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from editions.alignment.rows import Row
-from editions.alignment_store import alignable_segments, change, create_alignment
 from editions.exporters import export_document
-from editions.importers import parse_record, save_record
 from editions.importers.exchange import parse_exchange
+
+from .conftest import add_text
+from .export_fixtures import align_by_hand_with_a_lone_heading
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # A translator's catalogue of the French original: msgid French, msgstr English.
@@ -67,19 +66,7 @@ def test_language_codes_come_in_as_bcp_47_writes_them(tmp_path):
 @pytest.fixture
 def aligned_with_a_lone_heading(document):
     """A French original whose heading the English lacks, aligned by hand."""
-    user = get_user_model().objects.get(username="editor")
-    french = save_record(
-        parse_record(FRENCH),
-        edition=document.edition,
-        document=document,
-        language="FR",
-        role="original",
-    )
-    english = document.witnesses.get(slug="cvce-en")
-    alignment = create_alignment(document, french, english, user)
-    heading, first, second = (s.sid for s in alignable_segments(french))
-    rows = [Row((heading,), ()), Row((first,), ("p1",)), Row((second,), ("p2",))]
-    change(alignment, alignment.version, user, "edit", "by hand", lambda _rows: rows)
+    align_by_hand_with_a_lone_heading(document, FRENCH, "FR")
     return document
 
 
@@ -119,11 +106,5 @@ def test_our_memory_round_trips_through_translate_toolkit(aligned_with_a_lone_he
 
 
 def test_a_text_saved_with_an_upper_case_code_is_stored_in_bcp_47_case(document):
-    witness = save_record(
-        parse_record(FRENCH),
-        edition=document.edition,
-        document=document,
-        language="FR-ca",
-        role="translation",
-    )
+    witness = add_text(document, FRENCH, "FR-ca", "translation")
     assert witness.language == "fr-CA"

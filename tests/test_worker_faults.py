@@ -96,18 +96,24 @@ def export(edition, user) -> ExportJob:
     return start_export(edition, user, ["pdf"], "http://testserver")
 
 
+def kill_a_worker_mid_export(job: ExportJob) -> None:
+    """Start a worker, let it get part-way through ``job``, then kill it without warning:
+    the job is left RUNNING with nobody to finish it."""
+    worker = start_worker()
+    try:
+        wait_for(lambda: running_mid_export(job), "the export to be under way")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        stop(worker)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_job_whose_worker_is_killed_is_run_again_by_the_next_worker(big_edition):
     from django.contrib.auth.models import User
 
     job = export(big_edition, User.objects.get(username="reader"))
-    first = start_worker()
-    try:
-        wait_for(lambda: running_mid_export(job), "the export to be under way")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
-    finally:
-        stop(first)
+    kill_a_worker_mid_export(job)
     assert job_state(job).status == JobStatus.RUNNING  # nobody is left to say otherwise
     second = start_worker()
     try:
@@ -125,13 +131,7 @@ def test_a_killed_worker_s_job_is_failed_with_the_reason_on_its_page(big_edition
     from django.contrib.auth.models import User
 
     job = export(big_edition, User.objects.get(username="reader"))
-    worker = start_worker()
-    try:
-        wait_for(lambda: running_mid_export(job), "the export to be under way")
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-    finally:
-        stop(worker)
+    kill_a_worker_mid_export(job)
     url = reverse("editions:export_job", args=[big_edition.slug, job.pk])
     with pytest.MonkeyPatch.context() as patch:
         from django.conf import settings

@@ -7,8 +7,10 @@ variables by the small helpers below, which fail loudly on a value they cannot u
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -16,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+_Number = TypeVar("_Number", int, float)
 
 
 def env_str(name: str, default: str | None = None) -> str:
@@ -38,23 +41,21 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}.") from exc
+    return _env_number(name, default, int, "an integer")
 
 
 def env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
+
+
+def _env_number(name: str, default: _Number, read: Callable[[str], _Number], what: str) -> _Number:
     raw = os.environ.get(name)
     if raw is None:
         return default
     try:
-        return float(raw)
+        return read(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from exc
+        raise ImproperlyConfigured(f"{name} must be {what}, not {raw!r}.") from exc
 
 
 def env_list(name: str, default: str) -> list[str]:

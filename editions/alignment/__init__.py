@@ -7,25 +7,10 @@
 See `aligner` for the method, `sentences` for the splitter, `scoring` for the benchmark scores.
 """
 
-from .aligner import (
-    AlignmentResult,
-    Bead,
-    ParagraphPair,
-    Settings,
-    align,
-    align_paragraphs_then_sentences,
-    align_with_stats,
-)
+from . import aligner
+from .aligner import *  # noqa: F403 (the names in aligner.__all__)
 from .sentences import sentence_spans, split_sentences
 
-__all__ = [
-    "AlignmentResult",
-    "Bead",
-    "ParagraphPair",
-    "Settings",
-    "align",
-    "align_paragraphs_then_sentences",
-    "align_with_stats",
-    "sentence_spans",
-    "split_sentences",
-]
+# The aligner's public names, and the splitter's.
+__all__ = ["sentence_spans", "split_sentences"]
+__all__ += aligner.__all__

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from ..job_tasks import fail_if_its_task_failed, start_job
 from ..models import Edition, ExportJob, JobStatus
-from ..task_failures import fail_if_its_task_failed
 from .bundle import edition_bundle, edition_file_count
 
 # Finished exports are kept this long, then deleted when someone starts a new one.
@@ -37,18 +37,15 @@ PROGRESS_SECONDS = 1.0
 
 def start_export(edition: Edition, user, keys: list[str], base_url: str) -> ExportJob:
     ExportJob.objects.filter(finished_at__lt=timezone.now() - KEEP_FINISHED).delete()
-    job = ExportJob.objects.create(
+    return start_job(
+        ExportJob,
+        run_export,
         edition=edition,
         requested_by=user,
         formats=keys,
         base_url=base_url,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
         total=edition_file_count(edition, keys),
     )
-    result = run_export.enqueue(job.pk)
-    ExportJob.objects.filter(pk=job.pk).update(task_id=result.id)
-    job.task_id = result.id
-    return job
 
 
 @task()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..alignment.rows import Row, RowError, check_complete
-from ..alignment_store import snapshot
+from ..alignment_store import snapshot, stored_row
 from ..anchoring import build_selectors
 from ..markup import mentioned, render_markdown
 from ..models import (
@@ -34,7 +34,6 @@ from ..models import (
     Edition,
     FootnoteRef,
     Reply,
-    RowStatus,
     Segment,
     SegmentKind,
     Status,
@@ -349,15 +348,7 @@ def _alignment(parsed: ExchangeAlignment, document: Document, witnesses, user) -
         document=document, source=source, target=target, created_by=user
     )
     AlignmentRow.objects.bulk_create(
-        AlignmentRow(
-            alignment=alignment,
-            position=n,
-            source_sids=list(row.source),
-            target_sids=list(row.target),
-            confidence=row.confidence,
-            status=RowStatus.CONFIRMED if row.confirmed else RowStatus.AUTOMATIC,
-            updated_by=user,
-        )
+        stored_row(alignment, n, row, getattr(user, "pk", None))
         for n, row in enumerate(parsed.rows)
     )
     # The imported rows are the history's starting point, as an automatic alignment is.

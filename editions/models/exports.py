@@ -22,12 +22,30 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class JobProgress:
-    """What a background job's page shows of it: needs ``status``, ``done`` and ``total``."""
+class JobProgress(models.Model):
+    """A background job: who asked, in what language, and its progress as its page shows it.
 
-    status: str
-    done: int
-    total: int
+    Abstract: the fields every job has, and what its page reads of them. ``total`` and
+    ``done`` count what the job does in steps of its own (an export's files, an alignment's
+    passes); ``message`` says why it failed (or why it was started again).
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The requester's interface language: what the job writes (an export's headings and
+    # labels, an alignment's history entry) is in it.
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
     @property
     def percent(self) -> int:
@@ -40,33 +58,23 @@ class JobProgress:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
-class ExportJob(JobProgress, models.Model):
+class ExportJob(JobProgress):
+    """An edition's export; ``total`` and ``done`` count its files."""
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="export_jobs")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     formats = models.JSONField(default=list)
     # Absolute IRIs in the files (JSON-LD, links in the HTML) start with this.
     base_url = models.CharField(max_length=300)
-    # The interface language the files' headings and labels are written in.
-    language = models.CharField(max_length=10, blank=True)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    total = models.PositiveIntegerField(default=0)  # files to write
-    done = models.PositiveIntegerField(default=0)  # files written
     # Within the file being written (TEI, PDF, DOCX): steps done (rows, parts) of how many;
     # 0 of 0 when it says nothing.
     step = models.PositiveIntegerField(default=0)
     steps = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)  # why it failed, or why it was started again
     # The worker running the job writes the time here every few seconds (jobs.Heartbeat): a
     # running job whose heartbeat is stale lost its worker, and is started again or failed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)  # runs started
-    task_id = models.CharField(max_length=64, blank=True)
     archive = models.BinaryField(null=True, blank=True)
     archive_name = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]

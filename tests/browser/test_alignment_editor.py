@@ -9,18 +9,14 @@ from editions.alignment_store import rows_of
 from editions.models import Alignment
 
 from .conftest import sign_in
-from .test_document_pages import FRENCH_ORIGINAL, _open_cvce_document
+from .test_document_pages import FRENCH_ORIGINAL, _preview_the_french_original
 
 pytestmark = pytest.mark.browser
 
 
 def _add_original_and_align(page, live_server):
-    _open_cvce_document(page, live_server)
-    page.get_by_role("link", name="Add a witness").click()
-    page.fill("#id_text", FRENCH_ORIGINAL)
-    page.select_option("#id_language", "fr")
-    page.select_option("#id_role", "original")
-    page.get_by_role("button", name="Preview").click()
+    """The letter's French original added and aligned automatically: the editor is open."""
+    _preview_the_french_original(page, live_server)
     page.get_by_role("button", name="Save this witness").click()
     page.get_by_role("button", name="Align automatically").click()
     expect(page.locator("#editor")).to_be_visible()
@@ -79,17 +75,11 @@ def test_a_reader_sees_the_alignment_but_no_controls(page, live_server, demo):
     from django.contrib.auth import get_user_model
 
     from editions.alignment_store import create_alignment
-    from editions.importers import parse_record, save_record
     from editions.models import Document, Membership
+    from tests.conftest import add_text
 
     document = Document.objects.get(slug__startswith="letter-from")
-    original = save_record(
-        parse_record(FRENCH_ORIGINAL),
-        edition=document.edition,
-        document=document,
-        language="fr",
-        role="original",
-    )
+    original = add_text(document, FRENCH_ORIGINAL, "fr", "original")
     owner = get_user_model().objects.get(username="demo")
     alignment = create_alignment(document, original, document.witnesses.get(slug="cvce-en"), owner)
     reader = get_user_model().objects.create_user("reading-room", password="reader-pass-1962")

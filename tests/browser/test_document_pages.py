@@ -25,6 +25,16 @@ def _open_cvce_document(page, live_server):
     expect(page.locator("h1")).to_contain_text("Letter from Hervé Alphand")
 
 
+def _preview_the_french_original(page, live_server):
+    """On the letter's page, ``FRENCH_ORIGINAL`` typed in as its original and previewed."""
+    _open_cvce_document(page, live_server)
+    page.get_by_role("link", name="Add a witness").click()
+    page.fill("#id_text", FRENCH_ORIGINAL)
+    page.select_option("#id_language", "fr")
+    page.select_option("#id_role", "original")
+    page.get_by_role("button", name="Preview").click()
+
+
 def test_a_user_reads_a_seed_document_with_its_metadata_and_footnote(
     page, live_server, demo, artifacts
 ):
@@ -40,12 +50,7 @@ def test_a_user_reads_a_seed_document_with_its_metadata_and_footnote(
 
 
 def test_a_user_adds_the_french_original_and_reads_both_columns(page, live_server, demo, artifacts):
-    _open_cvce_document(page, live_server)
-    page.get_by_role("link", name="Add a witness").click()
-    page.fill("#id_text", FRENCH_ORIGINAL)
-    page.select_option("#id_language", "fr")
-    page.select_option("#id_role", "original")
-    page.get_by_role("button", name="Preview").click()
+    _preview_the_french_original(page, live_server)
     expect(page.locator("#preview")).to_contain_text("3 segments")
     page.get_by_role("button", name="Save this witness").click()
     heads = page.locator(".synopsis .cell-head")

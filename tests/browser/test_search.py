@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from editions.models import Document
 
 from .conftest import sign_in
+from .test_alignment_editor import _add_original_and_align
 from .test_annotations_live import SELECT, _second_user
-from .test_document_pages import FRENCH_ORIGINAL, _open_cvce_document
 
 pytestmark = pytest.mark.browser
 
@@ -21,15 +21,7 @@ HEAD = "Head of the Soviet Government"  # how the letter's footnote names Khrush
 def test_the_concordance_shows_the_english_rendering_of_a_word_of_the_added_original(
     page, live_server, demo, artifacts
 ):
-    _open_cvce_document(page, live_server)
-    page.get_by_role("link", name="Add a witness").click()
-    page.fill("#id_text", FRENCH_ORIGINAL)
-    page.select_option("#id_language", "fr")
-    page.select_option("#id_role", "original")
-    page.get_by_role("button", name="Preview").click()
-    page.get_by_role("button", name="Save this witness").click()
-    page.get_by_role("button", name="Align automatically").click()
-    expect(page.locator("#editor")).to_be_visible()
+    _add_original_and_align(page, live_server)
 
     page.fill("#site-search", "ambassadeurs")
     page.press("#site-search", "Enter")
