@@ -9,7 +9,18 @@ rows of its own: the size and shape of a book, in a second, without the aligner.
 import re
 from pathlib import Path
 
-from editions.models import Alignment, AlignmentRow, Document, Segment, Witness, WitnessRole
+from editions.models import (
+    Alignment,
+    AlignmentRow,
+    Annotation,
+    AnnotationTarget,
+    Document,
+    Reply,
+    Segment,
+    Visibility,
+    Witness,
+    WitnessRole,
+)
 
 HEADING = re.compile(r"^(CHAPTER|CHAPITRE)\b|^[IVXLC]+\.?$", re.IGNORECASE)
 VERNE = {
@@ -92,3 +103,51 @@ def book(edition, texts: dict, slug: str) -> Document:
             for n in range(count)
         )
     return document
+
+
+def bulk_annotations(
+    document: Document,
+    segments: list[Segment],
+    authors: list,
+    count: int,
+    *,
+    body: str = "Note {n}.",
+    quote: int = 12,
+    visibility: str = Visibility.EDITION,
+    tags: int = 0,
+) -> list[Annotation]:
+    """``count`` annotations of ``document`` written in bulk, the n-th by ``authors`` in turn,
+    quoting the first ``quote`` characters of ``segments`` in turn; ``tags``: one of that many
+    tags each. In bulk because tests and benchmarks need hundreds: one INSERT each costs
+    seconds, and what pages show does not depend on how the rows were written."""
+    made = Annotation.objects.bulk_create(
+        Annotation(
+            edition=document.edition,
+            document=document,
+            author=authors[n % len(authors)],
+            body=body.format(n=n),
+            tags=[f"t{n % tags}"] if tags else [],
+            visibility=visibility,
+        )
+        for n in range(count)
+    )
+    AnnotationTarget.objects.bulk_create(
+        AnnotationTarget(
+            annotation=annotation,
+            witness_id=segment.witness_id,
+            segment=segment,
+            quote=segment.text[:quote],
+            start=0,
+            end=min(quote, len(segment.text)),
+        )
+        for annotation, segment in zip(made, _in_turn(segments, count), strict=True)
+    )
+    return made
+
+
+def bulk_replies(annotations: list[Annotation], author, body: str = "Agreed.") -> None:
+    Reply.objects.bulk_create(Reply(annotation=a, author=author, body=body) for a in annotations)
+
+
+def _in_turn(items: list, count: int) -> list:
+    return [items[n % len(items)] for n in range(count)]

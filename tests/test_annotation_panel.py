@@ -5,50 +5,22 @@ import re
 import pytest
 from django.urls import reverse
 
-from editions.booksize import synthetic_book
-from editions.models import Annotation, AnnotationTarget, Reply, Segment, Visibility
+from editions.booksize import bulk_annotations, bulk_replies, synthetic_book
+from editions.models import Annotation, AnnotationTarget, Segment
 from editions.views.annotations import MAX_LISTED
 
 
 def annotate(document, users, count: int) -> None:
-    """`count` annotations with a target, a reply, and an orphan target on every third one.
-
-    In bulk: 500 annotations one INSERT at a time cost seconds of the suite, and nothing in
-    the panel depends on how the rows were written."""
+    """``count`` annotations with a target, a reply, and an orphan target on every third one."""
     segments = list(Segment.objects.filter(witness__document=document).order_by("pk")[:count])
-    annotations = Annotation.objects.bulk_create(
-        Annotation(
-            edition=document.edition,
-            document=document,
-            author=users[n % len(users)],
-            body=f"note {n} @reader",
-            tags=[f"t{n % 7}"],
-            visibility=Visibility.EDITION,
-        )
-        for n in range(count)
+    annotations = bulk_annotations(
+        document, segments, users, count, body="note {n} @reader", quote=8, tags=7
     )
-    targets, replies = [], []
-    for n, annotation in enumerate(annotations):
-        segment = segments[n % len(segments)]
-        targets.append(
-            AnnotationTarget(
-                annotation=annotation,
-                witness=segment.witness,
-                segment=segment,
-                quote=segment.text[:8],
-                start=0,
-                end=8,
-            )
-        )
-        if n % 3 == 0:  # an orphan beside it: its text changed too much
-            targets.append(
-                AnnotationTarget(
-                    annotation=annotation, witness=segment.witness, segment=segment, quote="gone"
-                )
-            )
-        replies.append(Reply(annotation=annotation, author=users[0], body="agreed"))
-    AnnotationTarget.objects.bulk_create(targets)
-    Reply.objects.bulk_create(replies)
+    AnnotationTarget.objects.bulk_create(  # orphans: their text changed too much
+        AnnotationTarget(annotation=a, witness_id=s.witness_id, segment=s, quote="gone")
+        for a, s in zip(annotations[::3], segments[::3], strict=False)
+    )
+    bulk_replies(annotations, users[0], "agreed")
 
 
 @pytest.mark.parametrize("count", [10, 500])

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from editions import docpage
-from editions.booksize import synthetic_book, verne_book
+from editions.booksize import bulk_annotations, synthetic_book, verne_book
 from editions.docpage import PAGE_ROWS
-from editions.models import Annotation, AnnotationTarget, Segment, Visibility, Witness, WitnessRole
+from editions.models import Segment, Visibility, Witness, WitnessRole
 from editions.revisions import save_text
 
 
@@ -125,30 +125,10 @@ def test_the_document_page_costs_the_same_queries_for_10_rows_or_2300(
 
 
 def annotate(document, user, count: int, visibility=Visibility.EDITION):
-    """`count` annotations of the first rows, in bulk (one INSERT each would cost seconds)."""
+    """``count`` annotations of the first rows."""
     segments = list(Segment.objects.filter(witness__document=document).order_by("pk")[:count])
-    annotations = Annotation.objects.bulk_create(
-        Annotation(
-            edition=document.edition,
-            document=document,
-            author=user,
-            body=f"note {n}",
-            visibility=visibility,
-        )
-        for n in range(count)
-    )
-    AnnotationTarget.objects.bulk_create(
-        AnnotationTarget(
-            annotation=annotation,
-            witness=segment.witness,
-            segment=segment,
-            quote=segment.text[:5],
-            start=0,
-            end=5,
-        )
-        for annotation, segment in zip(
-            annotations, (segments[n % len(segments)] for n in range(count)), strict=True
-        )
+    bulk_annotations(
+        document, segments, [user], count, body="note {n}", quote=5, visibility=visibility
     )
 
 

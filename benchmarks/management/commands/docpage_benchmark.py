@@ -24,8 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from editions import docpage
-from editions.booksize import synthetic_book, verne_book
-from editions.models import Annotation, AnnotationTarget, Edition, Membership, Reply, Role, Segment
+from editions.booksize import bulk_annotations, bulk_replies, synthetic_book, verne_book
+from editions.models import Edition, Membership, Role, Segment
 from editions.revisions import save_text
 
 SHARED = Path(settings.BASE_DIR).parent / "shared"
@@ -134,22 +134,7 @@ def _annotate(document, user, count: int) -> None:
     """``count`` edition-wide annotations spread over the book, each with a reply."""
     segments = list(Segment.objects.filter(witness__document=document).order_by("pk"))
     step = max(1, len(segments) // max(count, 1))
-    made = Annotation.objects.bulk_create(
-        Annotation(edition=document.edition, document=document, author=user, body=f"Note {n}.")
-        for n in range(count)
-    )
-    AnnotationTarget.objects.bulk_create(
-        AnnotationTarget(
-            annotation=annotation,
-            witness_id=segment.witness_id,
-            segment=segment,
-            quote=segment.text[:12],
-            start=0,
-            end=min(12, len(segment.text)),
-        )
-        for annotation, segment in zip(made, segments[::step], strict=False)
-    )
-    Reply.objects.bulk_create(Reply(annotation=a, author=user, body="Agreed.") for a in made)
+    bulk_replies(bulk_annotations(document, segments[::step], [user], count), user)
 
 
 def _get(client: Client, url: str, htmx: bool) -> Measure:
