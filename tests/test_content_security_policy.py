@@ -9,7 +9,7 @@ attribute or event-handler attribute, which the policy would refuse in the brows
 import io
 from collections import Counter, deque
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -75,6 +75,13 @@ def inline_code(response) -> InlineCode:
     return parser
 
 
+def same_page(url: str) -> str:
+    """``url`` without ``?at=``: the same page opened at another passage is not another page."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "at"]
+    return parts._replace(query=urlencode(query)).geturl()
+
+
 def crawl(client, *starts: str) -> Counter:
     """Visit the pages reachable from ``starts``; the count of pages per URL name."""
     seen, visited = set(starts), Counter()
@@ -98,7 +105,7 @@ def crawl(client, *starts: str) -> Counter:
             target = urljoin(url, link).split("#")[0]
             if urlsplit(target).netloc not in ("", "testserver"):
                 continue
-            target = urlsplit(target)._replace(scheme="", netloc="").geturl()
+            target = same_page(urlsplit(target)._replace(scheme="", netloc="").geturl())
             if target and target not in seen and not target.startswith(NEVER_FOLLOW):
                 seen.add(target)
                 queue.append((target, is_fragment))
