@@ -6,10 +6,19 @@
 - ``exports``: the export formats, a TEI or TMX file to import back;
 - ``search``: the search and concordance forms;
 - ``taxonomy``: an edition's annotation categories;
-- ``account``: a member's personal API tokens.
+- ``account``: a member's personal API tokens;
+- ``annotations``: what annotating posts, the side panel's filters, a W3C container's page;
+- ``fields``: what the parameter forms share (bounded integers, text as typed, defaults).
 """
 
 from .account import TokenForm as TokenForm
+from .annotations import AnnotationEditForm as AnnotationEditForm
+from .annotations import ContainerPageForm as ContainerPageForm
+from .annotations import NewAnnotationForm as NewAnnotationForm
+from .annotations import PanelForm as PanelForm
+from .annotations import ReplyForm as ReplyForm
+from .annotations import SelectionForm as SelectionForm
+from .annotations import StatusForm as StatusForm
 from .documents import DOCUMENT_METADATA_FIELDS as DOCUMENT_METADATA_FIELDS
 from .documents import DocumentForm as DocumentForm
 from .documents import SegmentTextForm as SegmentTextForm
@@ -18,6 +27,7 @@ from .editions import MemberForm as MemberForm
 from .editions import RoleForm as RoleForm
 from .exports import ExchangeImportForm as ExchangeImportForm
 from .exports import FormatsForm as FormatsForm
+from .fields import first_error as first_error
 from .imports import ImportForm as ImportForm
 from .imports import record_source_text as record_source_text
 from .search import ConcordanceForm as ConcordanceForm

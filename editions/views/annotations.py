@@ -8,11 +8,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.handlers.asgi import ASGIRequest
 from django.db.models import Q
+from django.forms import Form
 from django.http import (
     Http404,
     HttpRequest,
@@ -26,10 +26,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from .. import events, limits
+from .. import events
 from ..annotating import (
     AnnotationError,
-    Span,
     add_reply,
     create_annotation,
     delete_annotation,
@@ -39,17 +38,23 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
+from ..forms import (
+    AnnotationEditForm,
+    NewAnnotationForm,
+    PanelForm,
+    ReplyForm,
+    SelectionForm,
+    StatusForm,
+    first_error,
+)
 from ..http import AuthenticatedHttpRequest
 from ..models import (
     Annotation,
     AnnotationTarget,
-    Category,
     Document,
     Edition,
     Role,
-    Segment,
     Status,
-    Visibility,
 )
 from ..panel_cache import filter_choices, listed_annotations, rendered_items
 from ..permissions import Abilities, document_for, has_role
@@ -57,66 +62,30 @@ from ..versioning import StaleVersion
 from .common import render_partial_if_htmx
 
 
-def _annotation(request, document: Document, pk: int) -> Annotation:
+def _annotation_for(
+    request: AuthenticatedHttpRequest,
+    slug: str,
+    doc_slug: str,
+    pk: int,
+    needs: Role,
+    *,
+    changing=False,
+) -> tuple[Edition, Role, Document, Annotation]:
+    """The annotation, if the user may see it (and, ``changing``, edit or delete it)."""
+    edition, role, document = document_for(request, slug, doc_slug, needs)
     queryset = visible_annotations(request.user, document).select_related("category", "author")
-    return get_object_or_404(queryset, pk=pk)
+    annotation = get_object_or_404(queryset, pk=pk)
+    if changing and not may_change(request.user, role, annotation):
+        raise Http404
+    return edition, role, document, annotation
 
 
-def _spans(document: Document, raw: str) -> list[Span]:
-    """Spans posted by the page as JSON: [{"segment": pk, "start": n, "end": n}, ...]."""
-    try:
-        items = limits.load_json(raw or "[]", _("The selection"))
-    except limits.LimitExceeded as exc:
-        raise AnnotationError(str(exc)) from exc
-    if not isinstance(items, list):
-        raise AnnotationError(_("Select some text to annotate."))
-    try:
-        limits.check_count(
-            len(items),
-            settings.ANNOTATION_MAX_SPANS,
-            _("selected passages"),
-            "ANNOTATION_MAX_SPANS",
-        )
-    except limits.LimitExceeded as exc:
-        raise AnnotationError(str(exc)) from exc
-    wanted = [numbers for item in items if (numbers := _span_numbers(item)) is not None]
-    if len(wanted) < len(items):
-        raise AnnotationError(_("Select some text to annotate."))
-    segments = Segment.objects.select_related("witness").in_bulk([pk for pk, _s, _e in wanted])
-    spans = []
-    for pk, start, end in wanted:
-        segment = segments.get(pk)
-        if segment is None or segment.witness.document_id != document.pk:
-            raise AnnotationError(_("The selected text is not in this document."))
-        spans.append(Span(segment, start, end))
-    return spans
-
-
-def _span_numbers(item) -> tuple[int, int, int] | None:
-    """(segment pk, start, end) from one posted passage, or None if it is not that."""
-    if not isinstance(item, dict):
-        return None
-    pk = limits.small_int(item.get("segment"))
-    start = limits.small_int(item.get("start"), minimum=0)
-    end = limits.small_int(item.get("end"), minimum=0)
-    return None if pk is None or start is None or end is None else (pk, start, end)
-
-
-def _category(edition: Edition, raw: str | None) -> Category | None:
-    if not raw:
-        return None
-    category = Category.objects.filter(edition=edition, pk=limits.small_int(raw) or 0).first()
-    if category is None:  # not an id, or not one of this edition's: said, not ignored
-        raise AnnotationError(_("Unknown category."))
-    return category
-
-
-def _tags(raw: str) -> list[str]:
-    return [t for t in (raw or "").replace("#", " ").replace(",", " ").split() if t]
-
-
-def _visibility(raw: str | None) -> str:
-    return raw if raw in Visibility.values else Visibility.EDITION
+def _cleaned(form: Form) -> dict[str, Any]:
+    """The form's values, or the first thing wrong with them, said as the annotating layer
+    says its own refusals."""
+    if not form.is_valid():
+        raise AnnotationError(first_error(form))
+    return form.cleaned_data
 
 
 def _thread_response(request, edition, role, document, annotation, status=200, extra=None):
@@ -137,35 +106,32 @@ def _thread_response(request, edition, role, document, annotation, status=200, e
     return trigger_client_event(response, "annotations-changed")
 
 
+def _changed(request, edition, role, document, annotation) -> HttpResponse:
+    """After a change: the thread (htmx), or a plain form post's redirect to its page."""
+    if not request.htmx:
+        return redirect(annotation)
+    return _thread_response(request, edition, role, document, annotation)
+
+
 @require_POST
 def annotation_create(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
+    form = NewAnnotationForm(request.POST, edition=edition, document=document)
     try:
-        annotation = create_annotation(
-            user=request.user,
-            document=document,
-            spans=_spans(document, request.POST.get("spans", "")),
-            body=request.POST.get("body", ""),
-            category=_category(edition, request.POST.get("category")),
-            tags=_tags(request.POST.get("tags", "")),
-            visibility=_visibility(request.POST.get("visibility")),
-        )
+        annotation = create_annotation(user=request.user, document=document, **_cleaned(form))
     except AnnotationError as exc:
         if not request.htmx:
             messages.error(request, str(exc))
             return redirect(document)
         return HttpResponse(str(exc), status=400)
-    if not request.htmx:
-        return redirect(annotation)
-    return _thread_response(request, edition, role, document, annotation)
+    return _changed(request, edition, role, document, annotation)
 
 
 @require_GET
 def annotation_detail(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
 ) -> HttpResponse:
-    edition, role, document = document_for(request, slug, doc_slug, Role.READER)
-    annotation = _annotation(request, document, pk)
+    edition, role, document, annotation = _annotation_for(request, slug, doc_slug, pk, Role.READER)
     return _thread_response(request, edition, role, document, annotation)
 
 
@@ -173,21 +139,18 @@ def annotation_detail(
 def annotation_edit(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
 ) -> HttpResponse:
-    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
-    annotation = _annotation(request, document, pk)
-    if not may_change(request.user, role, annotation):
-        raise Http404
+    edition, role, document, annotation = _annotation_for(
+        request, slug, doc_slug, pk, Role.ANNOTATOR, changing=True
+    )
     if request.method == "GET":
         return _thread_response(request, edition, role, document, annotation, extra={"editing": 1})
-    mine: dict[str, Any] = {  # update_annotation's keywords, and the form as typed
-        "body": request.POST.get("body", ""),
-        "category": None,
-        "tags": _tags(request.POST.get("tags", "")),
-        "visibility": _visibility(request.POST.get("visibility")),
-    }
+    form = AnnotationEditForm(request.POST, edition=edition)
+    form.is_valid()
+    mine = form.typed()
     try:
-        mine["category"] = _category(edition, request.POST.get("category"))
-        version = limits.small_int(request.POST.get("version", ""))
+        if "category" in form.errors:
+            raise AnnotationError(form.errors["category"][0])
+        version = form.cleaned_data.get("version")
         if version is None:
             raise StaleVersion(annotation)  # not a version this annotation ever had
         annotation = update_annotation(annotation, version, **mine)
@@ -198,32 +161,27 @@ def annotation_edit(
         annotation.refresh_from_db()
         extra = {"editing": 1, "conflict": True, "typed": mine}
         return _thread_response(request, edition, role, document, annotation, 409, extra)
-    if not request.htmx:
-        return redirect(annotation)
-    return _thread_response(request, edition, role, document, annotation)
+    return _changed(request, edition, role, document, annotation)
 
 
 @require_POST
 def annotation_status(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
 ) -> HttpResponse:
-    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
-    annotation = _annotation(request, document, pk)
-    wanted = Status.RESOLVED if request.POST.get("status") == "resolved" else Status.OPEN
-    annotation = set_status(annotation, wanted)
-    if not request.htmx:
-        return redirect(annotation)
-    return _thread_response(request, edition, role, document, annotation)
+    edition, role, document, annotation = _annotation_for(
+        request, slug, doc_slug, pk, Role.ANNOTATOR
+    )
+    annotation = set_status(annotation, StatusForm(request.POST).values()["status"])
+    return _changed(request, edition, role, document, annotation)
 
 
 @require_POST
 def annotation_delete(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
 ) -> HttpResponse:
-    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
-    annotation = _annotation(request, document, pk)
-    if not may_change(request.user, role, annotation):
-        raise Http404
+    edition, role, document, annotation = _annotation_for(
+        request, slug, doc_slug, pk, Role.ANNOTATOR, changing=True
+    )
     delete_annotation(annotation)
     if not request.htmx:
         messages.success(request, _("Annotation deleted."))
@@ -236,9 +194,10 @@ def annotation_delete(
 def reply_create(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int
 ) -> HttpResponse:
-    edition, role, document = document_for(request, slug, doc_slug, Role.ANNOTATOR)
-    annotation = _annotation(request, document, pk)
-    body = request.POST.get("body", "")
+    edition, role, document, annotation = _annotation_for(
+        request, slug, doc_slug, pk, Role.ANNOTATOR
+    )
+    body = _cleaned(ReplyForm(request.POST))["body"]
     try:
         add_reply(annotation, request.user, body)
     except AnnotationError as exc:
@@ -248,9 +207,7 @@ def reply_create(
         # The thread again, the reason above the reply as it was typed: nothing is lost.
         extra = {"reply_error": str(exc), "reply_text": body}
         return _thread_response(request, edition, role, document, annotation, 400, extra)
-    if not request.htmx:
-        return redirect(annotation)
-    return _thread_response(request, edition, role, document, annotation)
+    return _changed(request, edition, role, document, annotation)
 
 
 @require_POST
@@ -266,7 +223,7 @@ def target_reattach(
     if not (may_change(request.user, role, target.annotation) or has_role(role, Role.EDITOR)):
         raise Http404
     try:
-        spans = _spans(document, request.POST.get("spans", ""))
+        spans = _cleaned(SelectionForm(request.POST, document=document))["spans"]
         reattach(target, spans[0])
     except (AnnotationError, IndexError):
         return HttpResponse(_("Select the text to re-attach it to."), status=400)
@@ -283,17 +240,10 @@ ORPHAN_FIELDS = (
 )  # fmt: skip
 
 
-def annotation_filters(request: AuthenticatedHttpRequest) -> dict[str, str]:
-    keys = ("category", "author", "status", "witness", "tag", "mine")
-    # A NUL cannot be stored, so it matches nothing; PostgreSQL refuses it in a query.
-    return {k: request.GET.get(k, "").replace("\x00", "\ufffd") for k in keys}
-
-
 def filtered_annotations(
-    request: AuthenticatedHttpRequest, document: Document, offset: int = 0
-) -> tuple[list, dict]:
+    request: AuthenticatedHttpRequest, document: Document, wanted: dict[str, str], offset: int = 0
+) -> list:
     """The annotation list of the side panel, filtered as the reader asked."""
-    wanted = annotation_filters(request)
     queryset = visible_annotations(request.user, document).order_by("-pk")
     if wanted["category"]:
         queryset = queryset.filter(category__slug=wanted["category"])
@@ -313,7 +263,7 @@ def filtered_annotations(
         tagged = [pk for pk, tags in queryset.values_list("pk", "tags") if wanted["tag"] in tags]
         queryset = queryset.filter(pk__in=tagged)
     # One more than listed says whether more follow.
-    return listed_annotations(queryset[offset : offset + MAX_LISTED + 1]), wanted
+    return listed_annotations(queryset[offset : offset + MAX_LISTED + 1])
 
 
 def _known_place(annotations: list, document: Document) -> list:
@@ -327,9 +277,9 @@ def _known_place(annotations: list, document: Document) -> list:
 @require_GET
 def annotation_panel(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, role, document = document_for(request, slug, doc_slug, Role.READER)
-    # Not a small integer (offset=10**25 overflows the database's OFFSET): from the start.
-    offset = limits.small_int(request.GET.get("offset", "0"), minimum=0) or 0
-    annotations, wanted = filtered_annotations(request, document, offset)
+    panel = PanelForm(request.GET)
+    offset, wanted = panel.values()["offset"], panel.filters()
+    annotations = filtered_annotations(request, document, wanted, offset)
     more = len(annotations) > MAX_LISTED
     annotations = annotations[:MAX_LISTED]
     if offset and request.htmx:  # the next annotations, as the panel is scrolled
