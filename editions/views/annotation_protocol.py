@@ -30,6 +30,7 @@ from ..annotating import (
     update_annotation,
     visible_annotations,
 )
+from ..forms import ContainerPageForm, first_error
 from ..models import Annotation, Role, Witness
 from ..permissions import has_role, witness_for
 from ..versioning import StaleVersion
@@ -129,9 +130,10 @@ def container(request: HttpRequest, slug: str, doc_slug: str, witness_slug: str)
 
 
 def _page(request, witness, annotations, total, iris_only, headers) -> HttpResponse:
-    page = limits.small_int(request.GET["page"], minimum=0)
-    if page is None:
-        return _error(400, f"page must be a number from 0 to {limits.MAX_ID}")
+    form = ContainerPageForm(request.GET)
+    if not form.is_valid():
+        return _error(400, first_error(form))
+    page = form.cleaned_data["page"]
     if page < 0 or (page * PAGE_SIZE >= total and page != 0):
         raise Http404("No such page.")
     items = list(annotations[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
