@@ -8,6 +8,7 @@
 - ``taxonomy``: an edition's annotation categories;
 - ``account``: a member's personal API tokens;
 - ``annotations``: what annotating posts, the side panel's filters, a W3C container's page;
+- ``revisions``: the versions a history compares, a revert, a revision's label;
 - ``fields``: what the parameter forms share (bounded integers, text as typed, defaults).
 """
 
@@ -30,6 +31,9 @@ from .exports import FormatsForm as FormatsForm
 from .fields import first_error as first_error
 from .imports import ImportForm as ImportForm
 from .imports import record_source_text as record_source_text
+from .revisions import RevertForm as RevertForm
+from .revisions import RevisionLabelForm as RevisionLabelForm
+from .revisions import VersionPairForm as VersionPairForm
 from .search import ConcordanceForm as ConcordanceForm
 from .search import SearchForm as SearchForm
 from .taxonomy import CategoryForm as CategoryForm

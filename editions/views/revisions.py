@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..comparison import CompareOptions, diff_texts, revision_diffs
-from ..forms import SegmentTextForm
+from ..forms import RevertForm, RevisionLabelForm, SegmentTextForm, VersionPairForm
 from ..http import AuthenticatedHttpRequest
-from ..models import Role, Segment, SegmentRevision, Witness, WitnessRole
+from ..models import Document, Edition, Role, Segment, SegmentRevision, Witness, WitnessRole
 from ..permissions import Abilities, witness_for
 from ..revisions import (
     UnknownVersion,
@@ -43,6 +43,19 @@ def _segment(witness: Witness, sid: str) -> Segment:
     return get_object_or_404(Segment.objects.select_related("witness"), witness=witness, sid=sid)
 
 
+def _segment_for(
+    request: AuthenticatedHttpRequest,
+    slug: str,
+    doc_slug: str,
+    witness_slug: str,
+    sid: str,
+    needs: Role,
+) -> tuple[Edition, Role, Document, Witness, Segment]:
+    """The segment, if the user may do what ``needs`` allows in its edition."""
+    edition, role, document, witness = witness_for(request, slug, doc_slug, witness_slug, needs)
+    return edition, role, document, witness, _segment(witness, sid)
+
+
 def _context(edition, role, document, witness, segment, **extra) -> dict:
     return {
         "edition": edition,
@@ -58,10 +71,9 @@ def _context(edition, role, document, witness, segment, **extra) -> dict:
 def segment_edit(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = witness_for(
-        request, slug, doc_slug, witness_slug, Role.EDITOR
+    edition, role, document, witness, segment = _segment_for(
+        request, slug, doc_slug, witness_slug, sid, Role.EDITOR
     )
-    segment = _segment(witness, sid)
     if request.method == "GET":
         form = SegmentTextForm(initial={"text": segment.text, "version": segment.version})
         return _editor(request, _context(edition, role, document, witness, segment, form=form))
@@ -116,31 +128,32 @@ def _saved(request: AuthenticatedHttpRequest, segment: Segment, revision) -> Htt
     document, anchor = segment.witness.document, segment.anchor_id
     if request.htmx:  # ``at``: the page of rows that holds the segment, however far down
         return redirect(document.passage_url(anchor, saved=anchor))
-    if revision is None:
-        messages.info(request, _("Nothing changed: the text is as it was."))
-    else:
-        messages.success(
-            request,
-            _("Saved %(sid)s: version %(version)s.")
-            % {"sid": segment.sid, "version": revision.version_after},
-        )
+    said = _("Saved %(sid)s: version %(version)s.")
+    _tell(request, revision, _("Nothing changed: the text is as it was."), said, sid=segment.sid)
     return redirect(document.passage_url(anchor))
+
+
+def _tell(
+    request: AuthenticatedHttpRequest, revision, unchanged: str, changed: str, **values
+) -> None:
+    """Say whether the text changed, and if so its new version (``changed`` names it)."""
+    if revision is None:
+        messages.info(request, unchanged)
+    else:
+        messages.success(request, changed % {**values, "version": revision.version_after})
 
 
 @require_GET
 def segment_history(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = witness_for(
-        request, slug, doc_slug, witness_slug, Role.READER
+    edition, role, document, witness, segment = _segment_for(
+        request, slug, doc_slug, witness_slug, sid, Role.READER
     )
-    segment = _segment(witness, sid)
     versions = versions_of(segment)
     texts = {v.number: v.text for v in versions}
-    newest = versions[-1].number
-    previous = versions[-2].number if len(versions) > 1 else newest
-    a = _version_param(request.GET.get("a"), texts, previous)
-    b = _version_param(request.GET.get("b"), texts, newest)
+    wanted = VersionPairForm(request.GET, versions=list(texts)).values()
+    a, b = wanted["a"], wanted["b"]
     diff = diff_texts(texts[a], texts[b], HISTORY_OPTIONS)
     context = _context(
         edition,
@@ -160,29 +173,22 @@ def segment_history(
     return render(request, template, context)
 
 
-def _version_param(value: str | None, known: dict[int, str], default: int) -> int:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return default
-    return number if number in known else default
-
-
 @require_POST
 def segment_revert(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, witness_slug: str, sid: str
 ) -> HttpResponse:
-    edition, role, document, witness = witness_for(
-        request, slug, doc_slug, witness_slug, Role.EDITOR
+    edition, role, document, witness, segment = _segment_for(
+        request, slug, doc_slug, witness_slug, sid, Role.EDITOR
     )
-    segment = _segment(witness, sid)
     history_url = reverse(
         "editions:segment_history", args=[edition.slug, document.slug, witness.slug, sid]
     )
+    form = RevertForm(request.POST)
     try:
-        to_version = int(request.POST.get("to", ""))
-        version = int(request.POST.get("version", ""))
-        revision = revert(segment, version, to_version, request.user)
+        if not form.is_valid():
+            raise UnknownVersion
+        to_version = form.cleaned_data["to"]
+        revision = revert(segment, form.cleaned_data["version"], to_version, request.user)
     except (ValueError, UnknownVersion):
         messages.error(request, _("There is no such version of this text to revert to."))
         return redirect_after_post(request, history_url)
@@ -191,14 +197,9 @@ def segment_revert(
         yours = text_at(stale.current, to_version)
         context = _conflict_context(edition, role, document, witness, stale.current, yours, "")
         return render(request, "editions/segment_edit.html", context, status=409)
-    if revision is None:
-        messages.info(request, _("Nothing changed: the text is already that of this version."))
-    else:
-        messages.success(
-            request,
-            _("Reverted to version %(to)s: the text is now version %(version)s.")
-            % {"to": to_version, "version": revision.version_after},
-        )
+    unchanged = _("Nothing changed: the text is already that of this version.")
+    said = _("Reverted to version %(to)s: the text is now version %(version)s.")
+    _tell(request, revision, unchanged, said, to=to_version)
     return redirect_after_post(request, history_url)
 
 
@@ -206,9 +207,7 @@ def segment_revert(
 def witness_history(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, witness_slug: str
 ) -> HttpResponse:
-    edition, role, document, witness = witness_for(
-        request, slug, doc_slug, witness_slug, Role.READER
-    )
+    edition, role, document, witness = witness_for(request, slug, doc_slug, witness_slug)
     revisions = list(
         SegmentRevision.objects.filter(segment__witness=witness)
         .select_related("segment", "user")
@@ -228,9 +227,6 @@ def witness_history(
     return render(request, "editions/witness_history.html", context)
 
 
-LABEL_MAX = Witness._meta.get_field("label").max_length
-
-
 @require_POST
 def revision_create(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, witness_slug: str
@@ -241,13 +237,13 @@ def revision_create(
     if witness.role == WitnessRole.ORIGINAL:
         messages.error(request, _("Only a translation or a revision can be revised."))
         return redirect_after_post(request, document.get_absolute_url())
-    label = request.POST.get("label", "")
-    if (LABEL_MAX is not None and len(label) > LABEL_MAX) or "\x00" in label:
+    form = RevisionLabelForm(request.POST)
+    if not form.is_valid():  # too long, or a NUL the database cannot store
         messages.error(request, _("Give the revision a shorter label, in plain text."))
         return redirect_after_post(request, document.get_absolute_url())
     try:
         with transaction.atomic():
-            revision = create_revision_witness(witness, label=label)
+            revision = create_revision_witness(witness, label=form.cleaned_data["label"])
     except IntegrityError:  # another revision took the same slug at the same moment
         messages.info(request, _("A revision of this text was just created: here it is."))
         return redirect_after_post(request, document.get_absolute_url())
