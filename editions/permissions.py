@@ -1,7 +1,8 @@
 """Who may do what in an edition.
 
 Every view asks ``edition_for(request, slug, needs=...)`` before touching an edition (or
-``document_for``, ``witness_for`` for a document or a witness of it). A user who may not read
+``document_for``, ``witness_for`` for a document or a witness of it, and
+``document_with_witnesses`` for a document with all its witnesses). A user who may not read
 an edition gets 404 (its existence is not revealed); one who may read it but lacks the role
 gets 403.
 """
@@ -11,7 +12,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from .models import ROLE_RANK, Document, Edition, Membership, Role, Witness
+from .models import ROLE_RANK, Document, Edition, Membership, Role, Witness, WitnessRole
 
 
 def role_in(user, edition: Edition) -> Role | None:
@@ -66,6 +67,30 @@ def document_for(
     document = get_object_or_404(Document, edition=edition, slug=doc_slug)
     document.edition = edition  # known already: its URLs cost no query
     return edition, role, document
+
+
+def document_with_witnesses(
+    request: HttpRequest, slug: str, doc_slug: str, needs: Role = Role.READER
+) -> tuple[Edition, Role, Document, list[Witness]]:
+    """The document and its witnesses, the original first, if this user may do what ``needs``
+    allows in its edition: in two queries, the edition's with the user's role and the
+    witnesses' with their document (every page of a document's text asks for both); a
+    document without a witness yet costs a third."""
+    edition, role = edition_for(request, slug, needs=needs)
+    witnesses = list(
+        Witness.objects.filter(document__edition=edition, document__slug=doc_slug)
+        .select_related("document", "revision_of")
+        .order_by("pk")
+    )
+    if not witnesses:
+        document = get_object_or_404(Document, edition=edition, slug=doc_slug)
+    else:
+        document = witnesses[0].document
+        for witness in witnesses:
+            witness.document = document  # one instance, as the document's own queries give
+    document.edition = edition  # known already: its URLs cost no query
+    witnesses.sort(key=lambda w: (w.role != WitnessRole.ORIGINAL, w.pk))
+    return edition, role, document, witnesses
 
 
 def witness_for(

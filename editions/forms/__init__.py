@@ -9,6 +9,7 @@
 - ``account``: a member's personal API tokens;
 - ``annotations``: what annotating posts, the side panel's filters, a W3C container's page;
 - ``revisions``: the versions a history compares, a revert, a revision's label;
+- ``comparison``: the comparison page's parameters;
 - ``fields``: what the parameter forms share (bounded integers, text as typed, defaults).
 """
 
@@ -20,6 +21,7 @@ from .annotations import PanelForm as PanelForm
 from .annotations import ReplyForm as ReplyForm
 from .annotations import SelectionForm as SelectionForm
 from .annotations import StatusForm as StatusForm
+from .comparison import ComparisonForm as ComparisonForm
 from .documents import DOCUMENT_METADATA_FIELDS as DOCUMENT_METADATA_FIELDS
 from .documents import DocumentForm as DocumentForm
 from .documents import SegmentTextForm as SegmentTextForm

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import get_language
@@ -28,33 +28,33 @@ from ..comparison import (
     pair_rows,
 )
 from ..docpage import text_signature
+from ..forms import ComparisonForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..http import AuthenticatedHttpRequest
 from ..models import Segment, Witness, WitnessRole
-from ..permissions import Abilities, edition_for
+from ..permissions import Abilities, document_with_witnesses
 from ..templatetags.comparison_tags import segment_base_url
-from .common import document_and_witnesses
-
-MODES = ("side", "inline")
 
 
 @require_GET
 def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    edition, role = edition_for(request, slug)
-    document, witnesses = document_and_witnesses(edition, doc_slug)
-    a, b = _chosen(request.GET, witnesses)
+    edition, role, document, witnesses = document_with_witnesses(request, slug, doc_slug)
+    form = ComparisonForm(request.GET, witnesses=witnesses, default_pair=_default_pair(witnesses))
+    if form.unknown_witness():
+        raise Http404("No such witness in this document.")
+    wanted = form.values()
+    a, b, mode, changed_only = wanted["a"], wanted["b"], wanted["mode"], wanted["changed"]
     options = CompareOptions(
-        show_punctuation=_flag(request.GET, "punct", True),
-        show_whitespace=_flag(request.GET, "space", False),
-        ignore_case=_flag(request.GET, "case", False),
+        show_punctuation=wanted["punct"],
+        show_whitespace=wanted["space"],
+        ignore_case=wanted["case"],
     )
-    mode = request.GET["mode"] if request.GET.get("mode") in MODES else "side"
-    changed_only = _flag(request.GET, "changed", False)
     can = Abilities(role)
     compared = a is not None and b is not None and a.pk != b.pk
     # The figures are formatted in the reader's language: part of the key.
     signature = text_signature(document, get_language()) if compared else ""
-    part = _part(request)
+    # What the request asks for: the whole page, the ``#diff`` section, or more ``#rows``.
+    part = wanted["fragment"] if request.htmx else "page"
 
     def render_part() -> str:
         context = {
@@ -71,7 +71,7 @@ def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Http
             "can": can,
             **_summary(a, b, options, signature),
         }
-        context.update(_window(request, context, options, changed_only))
+        context.update(_window(request, context, options, wanted))
         return render_shared(f"editions/compare.html#{part}", context)
 
     # Everything the page shows comes from the texts' state, the witnesses, the query string
@@ -90,13 +90,6 @@ def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Http
         return HttpResponse(html)
     context = {"edition": edition, "document": document, "body": html}
     return render(request, "editions/compare.html", context)
-
-
-def _part(request: AuthenticatedHttpRequest) -> str:
-    """What the request asks for: the whole page, the ``#diff`` section, or more ``#rows``."""
-    if not request.htmx:
-        return "page"
-    return "rows" if request.GET.get("fragment") == "rows" else "diff"
 
 
 # Rows sent at once: the first screen, then a page more each time the reader reaches the end.
@@ -126,19 +119,18 @@ def _summary(a: Witness | None, b: Witness | None, options: CompareOptions, sign
 
 
 def _window(
-    request: AuthenticatedHttpRequest, context: dict, options: CompareOptions, changed_only: bool
+    request: AuthenticatedHttpRequest, context: dict, options: CompareOptions, wanted: dict
 ) -> dict:
     """The page of rows to send (``?offset=``, or ``?row=N``: the page holding row N)."""
     pairs = context.get("pairs")
     if pairs is None or context.get("problem"):
         return {}
     numbers = list(range(1, len(pairs) + 1))
-    if changed_only and context["same_language"]:  # rows keep their numbers
+    if wanted["changed"] and context["same_language"]:  # rows keep their numbers
         numbers = [n for n in numbers if context["changed"][n - 1]]
-    offset = max(_int(request.GET.get("offset")), 0)
-    wanted = _int(request.GET.get("row"))
-    if wanted:
-        at = next((i for i, n in enumerate(numbers) if n >= wanted), 0)
+    offset, row = wanted["offset"], wanted["row"]
+    if row:
+        at = next((i for i, n in enumerate(numbers) if n >= row), 0)
         offset = at // PAGE_ROWS * PAGE_ROWS
     shown = numbers[offset : offset + PAGE_ROWS]
     segments = Segment.objects.only(*SEGMENT_FIELDS).in_bulk(
@@ -178,27 +170,6 @@ def _window(
             {k: v for k, v in request.GET.items() if k not in ("row", "offset", "fragment")}
         ),
     }
-
-
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _flag(query: QueryDict, name: str, default: bool) -> bool:
-    value = query.get(name)
-    return default if value not in ("0", "1") else value == "1"
-
-
-def _chosen(query: QueryDict, witnesses: list[Witness]) -> tuple[Witness | None, Witness | None]:
-    by_slug = {w.slug: w for w in witnesses}
-    for name in ("a", "b"):
-        if query.get(name) and query[name] not in by_slug:
-            raise Http404("No such witness in this document.")
-    default_a, default_b = _default_pair(witnesses)
-    return by_slug.get(query.get("a", ""), default_a), by_slug.get(query.get("b", ""), default_b)
 
 
 def _default_pair(witnesses: list[Witness]) -> tuple[Witness | None, Witness | None]:
