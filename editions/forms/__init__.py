@@ -1,7 +1,7 @@
 """The forms, one module per domain, every form re-exported here.
 
 - ``editions``: an edition's settings, its members and their roles;
-- ``documents``: a document's metadata, a segment's text;
+- ``documents``: a document's metadata, a segment's text, what a page of its text shows;
 - ``imports``: a record to import (a file or a pasted text);
 - ``exports``: the export formats, a TEI or TMX file to import back;
 - ``search``: the search and concordance forms;
@@ -24,6 +24,7 @@ from .annotations import StatusForm as StatusForm
 from .comparison import ComparisonForm as ComparisonForm
 from .documents import DOCUMENT_METADATA_FIELDS as DOCUMENT_METADATA_FIELDS
 from .documents import DocumentForm as DocumentForm
+from .documents import DocumentPageForm as DocumentPageForm
 from .documents import SegmentTextForm as SegmentTextForm
 from .editions import EditionForm as EditionForm
 from .editions import MemberForm as MemberForm

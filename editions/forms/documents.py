@@ -1,4 +1,7 @@
-"""A document's metadata and a segment's text, each saved with the version it was edited from."""
+"""A document's metadata and a segment's text, each saved with the version it was edited from;
+what a page of the document's text shows."""
+
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -6,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import limits
-from ..models import Document
+from ..models import Document, Witness
+from .fields import ParamsForm, SmallIntField
 
 DOCUMENT_METADATA_FIELDS = [
     "title",
@@ -64,3 +68,54 @@ class SegmentTextForm(forms.Form):
         except limits.LimitExceeded as exc:
             raise forms.ValidationError(str(exc)) from exc
         return text
+
+
+# A document's search looks for this many characters at most (more are cut off).
+MAX_FIND = 200
+
+
+class SlugListField(forms.Field):
+    """Slugs given as ``?w=a,b`` or ``?w=a&w=b`` (or both), in that order."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        values = [value] if isinstance(value, str) else value or []
+        return [slug for item in values for slug in str(item).split(",") if slug]
+
+
+class DocumentPageForm(ParamsForm):
+    """What a page of the document's text shows.
+
+    ``w``: the witnesses shown, in that order (else all); ``at``: a segment's anchor on the
+    page (``<witness>-<sid>``), or ``row``: a row the page must hold; a live refresh
+    (``fragment=body``) re-reads rows ``start`` to ``end``, and a page of rows starts at
+    ``start``; ``q``: what the document's search looks for.
+    """
+
+    w = SlugListField(required=False)
+    at = forms.CharField(required=False)
+    row = SmallIntField()
+    fragment = forms.ChoiceField(required=False, choices=[("body", "body")], initial="")
+    start = SmallIntField()
+    end = SmallIntField()
+    q = forms.CharField(required=False, initial="")
+
+    def __init__(self, *args: Any, witnesses: list[Witness], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.witnesses = witnesses
+        self.fields["w"].initial = witnesses
+
+    def clean_w(self) -> list[Witness]:
+        by_slug = {w.slug: w for w in self.witnesses}
+        chosen = [by_slug[slug] for slug in self.cleaned_data["w"] if slug in by_slug]
+        return list(dict.fromkeys(chosen))
+
+    def clean_at(self) -> tuple[Witness, str] | None:
+        """The anchor's witness and segment id, if it names a witness shown on the page."""
+        witness_slug, _dash, sid = self.cleaned_data["at"].rpartition("-")
+        witness = next((w for w in self.witnesses if w.slug == witness_slug), None)
+        return (witness, sid) if witness is not None and sid else None
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:MAX_FIND]

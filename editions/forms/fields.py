@@ -48,6 +48,7 @@ class FlagField(forms.TypedChoiceField):
     """A toggle in a page's URL: ``1`` on, ``0`` off."""
 
     def __init__(self, **kwargs: Any):
+        kwargs.setdefault("required", False)
         super().__init__(
             choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1", empty_value=None, **kwargs
         )

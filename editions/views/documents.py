@@ -16,32 +16,24 @@ from ..docpage import (
     variation_bands,
     window_start,
 )
-from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm
+from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm, DocumentPageForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..http import AuthenticatedHttpRequest
 from ..models import Document, Role, Segment, Witness
-from ..permissions import Abilities, document_for, edition_for
+from ..permissions import Abilities, document_for, document_with_witnesses
 from ..versioning import StaleVersion, update_if_current
-from .common import document_and_witnesses, redirect_after_post
+from .common import redirect_after_post
 
 # A live refresh re-reads the rows the reader has loaded, this many at most.
 MAX_REFRESH_ROWS = 400
 
 
-def _shown_witnesses(request: AuthenticatedHttpRequest, witnesses: list[Witness]) -> list[Witness]:
-    """The witnesses the reader chose (``?w=slug,slug``, in that order), else all of them."""
-    by_slug = {w.slug: w for w in witnesses}
-    wanted = [s for value in request.GET.getlist("w") for s in value.split(",")]
-    chosen = [by_slug[s] for s in wanted if s in by_slug]
-    return list(dict.fromkeys(chosen)) or witnesses
-
-
 def _page_context(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> dict:
     """What every view of the document's text needs: access checked, layout, chosen columns."""
-    edition, role = edition_for(request, slug)
-    document, witnesses = document_and_witnesses(edition, doc_slug)
+    edition, role, document, witnesses = document_with_witnesses(request, slug, doc_slug)
     layout = document_layout(document, witnesses)
-    shown = _shown_witnesses(request, witnesses)
+    wanted = DocumentPageForm(request.GET, witnesses=witnesses).values()
+    shown = wanted["w"]  # the witnesses the reader chose, else all of them
     context = {
         "edition": edition,
         "document": document,
@@ -51,6 +43,7 @@ def _page_context(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -
         "can": Abilities(role),
         "request": request,
         "chosen": ",".join(w.slug for w in shown) if shown != witnesses else "",
+        "wanted": wanted,
     }
     # The query that keeps the reader's choice of witnesses on every link ("w=a,b&").
     context["wq"] = urlencode({"w": context["chosen"]}) + "&" if context["chosen"] else ""
@@ -73,34 +66,27 @@ def _order_with_first(shown: list[Witness], witnesses: list[Witness], first: Wit
     return ",".join(w.slug for w in order)
 
 
-def _number(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
-
-
-def _wanted_row(request: AuthenticatedHttpRequest, context: dict) -> int | None:
+def _wanted_row(context: dict) -> int | None:
     """``?at=<anchor>`` (a segment's id on the page, as in ``#anchor``) or ``?row=N``."""
-    witness_slug, _dash, sid = request.GET.get("at", "").rpartition("-")
-    witness = next((w for w in context["witnesses"] if w.slug == witness_slug), None)
-    if witness is not None and sid:
+    wanted = context["wanted"]
+    if wanted["at"] is not None:
+        witness, sid = wanted["at"]
         pk = Segment.objects.filter(witness=witness, sid=sid).values_list("pk", flat=True).first()
         if pk in context["layout"].row_of:
             return context["layout"].row_of[pk]
-    return _number(request.GET.get("row"))
+    return wanted["row"]
 
 
 @require_GET
 def document_detail(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     context = _page_context(request, slug, doc_slug)
-    layout, can = context["layout"], context["can"]
-    partial = request.htmx and request.GET.get("fragment") == "body"
+    layout, can, wanted = context["layout"], context["can"], context["wanted"]
+    partial = request.htmx and wanted["fragment"] == "body"
     if partial:  # a live refresh: the rows the reader has loaded, as they are now
-        start = _number(request.GET.get("start")) or 1
-        end = min(_number(request.GET.get("end")) or start, start + MAX_REFRESH_ROWS - 1)
+        start = wanted["start"] or 1
+        end = min(wanted["end"] or start, start + MAX_REFRESH_ROWS - 1)
     else:
-        start = window_start(layout, _wanted_row(request, context))
+        start = window_start(layout, _wanted_row(context))
         end = start + PAGE_ROWS - 1
     context.update(
         window=render_window(context, layout, start, end),
@@ -156,8 +142,7 @@ def _head(request: AuthenticatedHttpRequest, context: dict) -> str:
 def document_rows(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """A page of rows (``?start=N``), brought in as the reader scrolls; a page of its own too."""
     context = _page_context(request, slug, doc_slug)
-    start = max(1, _number(request.GET.get("start")) or 1)
-    end = _number(request.GET.get("end"))
+    start, end = context["wanted"]["start"] or 1, context["wanted"]["end"]
     # Rows above the window come with a link to those before them; rows below, after them.
     context["only_before" if end else "only_after"] = True
     end = min(end or start + PAGE_ROWS - 1, start + PAGE_ROWS - 1)
@@ -185,7 +170,7 @@ MAX_FOUND = 100
 def document_find(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     """The rows whose text holds a word or phrase, each a link that jumps there."""
     context = _page_context(request, slug, doc_slug)
-    context["query"] = request.GET.get("q", "").strip()[:200]
+    context["query"] = context["wanted"]["q"]
     context["results"] = _found(request, context)
     if request.htmx:
         return HttpResponse(context["results"])
