@@ -7,6 +7,7 @@
 - ``search``: the search and concordance forms;
 - ``taxonomy``: an edition's annotation categories;
 - ``account``: a member's personal API tokens;
+- ``alignments``: the pair to align, the editor's row, a row operation;
 - ``annotations``: what annotating posts, the side panel's filters, a W3C container's page;
 - ``revisions``: the versions a history compares, a revert, a revision's label;
 - ``comparison``: the comparison page's parameters;
@@ -14,6 +15,9 @@
 """
 
 from .account import TokenForm as TokenForm
+from .alignments import AlignmentEditorForm as AlignmentEditorForm
+from .alignments import AlignmentPairForm as AlignmentPairForm
+from .alignments import RowOperationForm as RowOperationForm
 from .annotations import AnnotationEditForm as AnnotationEditForm
 from .annotations import ContainerPageForm as ContainerPageForm
 from .annotations import NewAnnotationForm as NewAnnotationForm

@@ -28,8 +28,9 @@ from ..alignment_store import (
     undo,
 )
 from ..editor_rows import ROW_MARK, review_state, window_rows
+from ..forms import AlignmentEditorForm, AlignmentPairForm, RowOperationForm
 from ..http import AuthenticatedHttpRequest
-from ..models import Alignment, AlignmentJob, JobStatus, Role
+from ..models import Alignment, AlignmentJob, Document, Edition, JobStatus, Role
 from ..permissions import Abilities, document_for
 from ..versioning import StaleVersion
 from .common import redirect_after_post
@@ -38,12 +39,11 @@ from .common import redirect_after_post
 @require_POST
 def alignment_create(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
     edition, _role, document = document_for(request, slug, doc_slug, needs=Role.EDITOR)
-    witnesses = {str(w.pk): w for w in document.witnesses.all()}
-    source = witnesses.get(request.POST.get("source", ""))
-    target = witnesses.get(request.POST.get("target", ""))
-    if source is None or target is None:
+    pair = AlignmentPairForm(request.POST, witnesses=list(document.witnesses.all()))
+    if not pair.is_valid():
         messages.error(request, _("Choose two witnesses of this document."))
         return redirect_after_post(request, document.get_absolute_url())
+    source, target = pair.cleaned_data["source"], pair.cleaned_data["target"]
     try:
         if runs_in_background(source, target):
             job = start_alignment(document, source, target, request.user)
@@ -84,7 +84,9 @@ def alignment_job(
     return response
 
 
-def _alignment(request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int, needs: Role):
+def _alignment(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: int, needs: Role = Role.READER
+) -> tuple[Edition, Role, Document, Alignment]:
     edition, role, document = document_for(request, slug, doc_slug, needs=needs)
     alignment = get_object_or_404(
         Alignment.objects.select_related("source", "target"), pk=pk, document=document
@@ -97,14 +99,13 @@ def _alignment(request: AuthenticatedHttpRequest, slug: str, doc_slug: str, pk: 
 def alignment_editor(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, alignment_id: int
 ) -> HttpResponse:
-    edition, role, document, alignment = _alignment(
-        request, slug, doc_slug, alignment_id, Role.READER
-    )
-    focus = _int(request.GET.get("row"), 0)
-    if request.htmx and request.GET.get("fragment") == "rows":  # the next page, scrolled to
+    edition, role, document, alignment = _alignment(request, slug, doc_slug, alignment_id)
+    wanted = AlignmentEditorForm(request.GET).values()
+    focus = wanted["row"]
+    if request.htmx and wanted["fragment"] == "rows":  # the next page, scrolled to
         context = _editor_context(request, edition, role, document, alignment, focus)
         return render(request, "editions/alignment_editor.html#arows", context)
-    if request.GET.get("next"):  # "Next to review" past the rows the page holds
+    if wanted["next"]:  # "Next to review" past the rows the page holds
         state = review_state(alignment)
         found = state.next_to_review(min(max(focus, 0), max(state.total - 1, 0)))
         focus = focus if found is None else found
@@ -161,13 +162,6 @@ def _row_form(request, edition, document, alignment) -> str:
     return render_to_string("editions/alignment_editor.html#rowops", context)
 
 
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @require_POST
 def alignment_operate(
     request: AuthenticatedHttpRequest, slug: str, doc_slug: str, alignment_id: int
@@ -175,11 +169,10 @@ def alignment_operate(
     edition, role, document, alignment = _alignment(
         request, slug, doc_slug, alignment_id, Role.EDITOR
     )
-    op, row = request.POST.get("op", ""), _int(request.POST.get("row"), 0)
-    version = _int(request.POST.get("version"), 0)
-    status, focus = 200, row
+    operation = RowOperationForm(request.POST).values()
+    status, focus = 200, operation["row"]
     try:
-        focus = _apply(request, alignment, op, row, version)
+        focus = _apply(request, alignment, operation)
     except StaleVersion:
         status = 409
         messages.warning(
@@ -199,10 +192,8 @@ def alignment_operate(
     return render(request, "editions/alignment_editor.html#editor", context, status=status)
 
 
-def _apply(
-    request: AuthenticatedHttpRequest, alignment: Alignment, op: str, row: int, version: int
-) -> int:
-    user = request.user
+def _apply(request: AuthenticatedHttpRequest, alignment: Alignment, operation: dict) -> int:
+    user, op, row, version = request.user, operation["op"], operation["row"], operation["version"]
     if op == "undo":
         undo(alignment, version, user)
         return row
@@ -224,7 +215,6 @@ def _apply(
             return row
         realign_from(alignment, version, user, row)
         return row
-    post = request.POST
-    edit, summary, focus = row_edit(op, row, post.get("source_sid", ""), post.get("target_sid", ""))
+    edit, summary, focus = row_edit(op, row, operation["source_sid"], operation["target_sid"])
     change(alignment, version, user, op, summary, edit)
     return focus
