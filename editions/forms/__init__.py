@@ -4,7 +4,7 @@
 - ``documents``: a document's metadata, a segment's text, what a page of its text shows;
 - ``imports``: a record to import (a file or a pasted text);
 - ``exports``: the export formats, a TEI or TMX file to import back;
-- ``search``: the search and concordance forms;
+- ``search``: the search and concordance forms, the page of results;
 - ``taxonomy``: an edition's annotation categories;
 - ``account``: a member's personal API tokens;
 - ``alignments``: the pair to align, the editor's row, a row operation;
@@ -42,5 +42,6 @@ from .revisions import RevertForm as RevertForm
 from .revisions import RevisionLabelForm as RevisionLabelForm
 from .revisions import VersionPairForm as VersionPairForm
 from .search import ConcordanceForm as ConcordanceForm
+from .search import PageForm as PageForm
 from .search import SearchForm as SearchForm
 from .taxonomy import CategoryForm as CategoryForm

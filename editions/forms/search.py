@@ -1,4 +1,5 @@
-"""The search and concordance forms: what may be asked, offered from what the user may read."""
+"""The search and concordance forms: what may be asked, offered from what the user may read;
+the page of results."""
 
 from dataclasses import replace
 from typing import cast
@@ -10,6 +11,7 @@ from .. import search
 from ..concordance import MODES, SORTS
 from ..models import Category, Edition, Witness, WitnessRole
 from ..text import fold
+from .fields import ParamsForm, SmallIntField
 
 MAX_QUERY = 200
 
@@ -144,3 +146,10 @@ class ConcordanceForm(FilterForm):
         languages = self.languages()
         self.fields["language"].choices = [(code, code) for code in languages]
         self.fields["language"].initial = "fr" if "fr" in languages else next(iter(languages), "")
+
+
+class PageForm(ParamsForm):
+    """Which page of results (``?page=N``, from 1); not a small integer (page=10**25 overflowed
+    the database's OFFSET): the first page. Past the last page, the search shows the last."""
+
+    page = SmallIntField(initial=1)

@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import concordance, limits, search
-from ..forms import ConcordanceForm, SearchForm
+from .. import concordance, search
+from ..forms import ConcordanceForm, PageForm, SearchForm
 from ..http import AuthenticatedHttpRequest
 from ..permissions import readable_editions
 from ..search.results import hits
@@ -24,8 +24,7 @@ def _query_string(request: AuthenticatedHttpRequest) -> str:
 
 
 def _page_number(request: AuthenticatedHttpRequest) -> int:
-    # Not a small integer (page=10**25 overflowed the database's OFFSET): the first page.
-    return limits.small_int(request.GET.get("page", "1")) or 1
+    return PageForm(request.GET).values()["page"]
 
 
 @require_GET
