@@ -94,6 +94,12 @@ def test_searching_the_document_finds_the_rows_and_links_to_them(client_as, book
     assert "<html" not in found.content.decode()
 
 
+def test_a_search_holding_a_nul_looks_for_nothing_and_the_page_stands(client_as, book):
+    # PostgreSQL refuses a NUL in a query: the search form drops it before it gets there.
+    response = client_as("reader").get(url(book, "document_find"), {"q": "PARAGRAPH\x0077"})
+    assert response.status_code == 200 and "passages hold" not in response.content.decode()
+
+
 def test_the_reader_chooses_the_witnesses_and_their_order(client_as, book):
     html = client_as("reader").get(url(book), {"w": "en-b,fr"}).content.decode()
     heads = re.findall(r'class="cell-head col-\d[^"]*" id="witness-([\w-]+)"', html)
