@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from ..models import Witness
-from .fields import ParamsForm, SmallIntField
+from .fields import ParamsForm, SmallIntField, choose
 
 
 class AlignmentPairForm(forms.Form):
@@ -18,7 +18,7 @@ class AlignmentPairForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.witnesses = {str(w.pk): w for w in witnesses}
         for name in ("source", "target"):
-            self.fields[name].choices = [(pk, pk) for pk in self.witnesses]
+            choose(self.fields[name], [(pk, pk) for pk in self.witnesses])
 
     def clean_source(self) -> Witness:
         return self.witnesses[self.cleaned_data["source"]]

@@ -147,7 +147,8 @@ class PanelForm(ParamsForm):
     offset = SmallIntField(minimum=0, initial=0)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in self.FILTERS:
             if name in cleaned:
                 cleaned[name] = cleaned[name].replace("\x00", "\ufffd")

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from ..models import Witness
-from .fields import FlagField, ParamsForm, SmallIntField
+from .fields import FlagField, ParamsForm, SmallIntField, choose
 
 MODES = ("side", "inline")
 
@@ -42,7 +42,7 @@ class ComparisonForm(ParamsForm):
         super().__init__(*args, **kwargs)
         self.witnesses = {w.slug: w for w in witnesses}
         for name, default in zip(("a", "b"), default_pair, strict=True):
-            self.fields[name].choices = [(slug, slug) for slug in self.witnesses]
+            choose(self.fields[name], [(slug, slug) for slug in self.witnesses])
             self.fields[name].initial = default
 
     def clean_a(self) -> Witness | None:

@@ -2,7 +2,7 @@
 forms of a page's parameters (each unusable one takes its default).
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
@@ -72,6 +72,11 @@ class ParamsForm(forms.Form):
     def _value(self, name: str, field: forms.Field) -> Any:
         value = self.cleaned_data.get(name)
         return field.initial if value in (None, "", []) else value
+
+
+def choose(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    """Set the choices of a choice field (made per request: a document's witnesses...)."""
+    cast(forms.ChoiceField, field).choices = choices
 
 
 def first_error(form: forms.Form) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from ..models import Witness
-from .fields import ParamsForm, SmallIntField
+from .fields import ParamsForm, SmallIntField, choose
 
 
 class VersionPairForm(ParamsForm):
@@ -17,9 +17,8 @@ class VersionPairForm(ParamsForm):
 
     def __init__(self, *args: Any, versions: list[int], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        choices = [(str(n), str(n)) for n in versions]
         for name in ("a", "b"):
-            self.fields[name].choices = choices
+            choose(self.fields[name], [(str(n), str(n)) for n in versions])
         newest = versions[-1]
         self.fields["a"].initial = versions[-2] if len(versions) > 1 else newest
         self.fields["b"].initial = newest
