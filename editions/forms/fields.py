@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.utils.translation import gettext_lazy as _
 
 from .. import limits
 
@@ -15,7 +14,8 @@ class SmallIntField(forms.Field):
     """An id, a version, a page or row number: an integer from ``minimum`` to
     ``limits.MAX_ID`` (PostgreSQL's integer columns stop there), written in ASCII digits."""
 
-    default_error_messages = {"invalid": _("Enter a whole number.")}
+    # Django's own words (and translations) for a number that is not a whole one.
+    default_error_messages = {"invalid": forms.IntegerField.default_error_messages["invalid"]}
 
     def __init__(self, *, minimum: int = 1, **kwargs: Any):
         self.minimum = minimum
