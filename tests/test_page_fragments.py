@@ -148,6 +148,22 @@ def test_the_comparison_is_cached_by_its_query_and_follows_the_texts(renders, bo
     assert "another sentence" in client.get(compare, query).content.decode()
 
 
+def test_parameters_the_comparison_does_not_read_make_no_new_entry(renders, book):
+    a, b = book.witnesses.filter(language="en").order_by("pk")
+    client = signed_in("reader")
+    compare = url(book, "compare")
+    query = {"a": a.slug, "b": b.slug}
+    htmx = {"HX-Request": "true"}  # the cached part alone (the page adds a CSRF token)
+    first = client.get(compare, query, headers=htmx).content.decode()
+    junk = {**query, "utm_source": "x", "junk": "1" * 500}
+    junk = client.get(compare, junk, headers=htmx).content.decode()
+    defaults = {**query, "mode": "side", "offset": "0"}
+    defaults = client.get(compare, defaults, headers=htmx).content.decode()
+    assert renders.call_count == 1  # the same view, read the same way: one entry
+    assert junk == first == defaults
+    assert "utm_source" not in junk  # its links carry the view's parameters, not the query's
+
+
 def test_the_comparison_keeps_its_edit_links_for_editors(book):
     a, b = book.witnesses.filter(language="en").order_by("pk")  # a word diff, with edit links
     query = {"a": a.slug, "b": b.slug}

@@ -56,6 +56,8 @@ def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Http
     # What the request asks for: the whole page, the ``#diff`` section, or more ``#rows``.
     part = wanted["fragment"] if request.htmx else "page"
 
+    params = _view_params(a, b, mode, options, changed_only)
+
     def render_part() -> str:
         context = {
             "edition": edition,
@@ -66,16 +68,17 @@ def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Http
             "mode": mode,
             "options": options,
             "changed_only": changed_only,
-            "links": _links(a, b, mode, options, changed_only),
+            "links": _links(params),
             "segment_urls": _segment_urls(edition, document, a, b),
             "can": can,
             **_summary(a, b, options, signature),
         }
-        context.update(_window(request, context, options, wanted))
+        context.update(_window(context, params, wanted))
         return render_shared(f"editions/compare.html#{part}", context)
 
-    # Everything the page shows comes from the texts' state, the witnesses, the query string
-    # and the reader's abilities: rendered once for all readers alike (no CSRF form in it).
+    # Everything the page shows comes from the texts' state, the witnesses, the parameters as
+    # the form read them (not the query string: junk in it makes no new entry) and the
+    # reader's abilities: rendered once for all readers alike (no CSRF form in it).
     parts = (
         part,
         signature,
@@ -83,7 +86,9 @@ def compare(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> Http
         model_state(document),
         [model_state(w) for w in witnesses],
         vars(can),
-        sorted(request.GET.lists()),
+        params,
+        wanted["offset"],
+        wanted["row"],
     )
     html = cached_fragment(request, "compare", parts, render_part)
     if request.htmx:
@@ -118,9 +123,7 @@ def _summary(a: Witness | None, b: Witness | None, options: CompareOptions, sign
     return summary
 
 
-def _window(
-    request: AuthenticatedHttpRequest, context: dict, options: CompareOptions, wanted: dict
-) -> dict:
+def _window(context: dict, params: dict[str, str | int], wanted: dict) -> dict:
     """The page of rows to send (``?offset=``, or ``?row=N``: the page holding row N)."""
     pairs = context.get("pairs")
     if pairs is None or context.get("problem"):
@@ -145,7 +148,7 @@ def _window(
     if context["same_language"]:
         rows = [
             {"number": n, "pair": p, "diff": d, "similarity": similarity_figure(d.similarity)}
-            for n, p, d in zip(shown, paired, diff_rows(paired, options), strict=True)
+            for n, p, d in zip(shown, paired, diff_rows(paired, context["options"]), strict=True)
         ]
     else:
         found = anchor_rows(paired, context["a"].language, context["b"].language)
@@ -154,21 +157,15 @@ def _window(
             for n, p, f in zip(shown, paired, found, strict=True)
         ]
     more = offset + PAGE_ROWS < len(numbers)
-    query = request.GET.copy()
-    query.pop("row", None)
-    query["offset"] = str(offset + PAGE_ROWS)
-    page = query.urlencode()
-    query["fragment"] = "rows"
+    after = offset + PAGE_ROWS
     return {
         "rows": rows,
         "row_count": len(pairs),
         "offset": offset,
-        "next_rows_url": f"?{query.urlencode()}" if more else "",
-        "next_page_url": f"?{page}" if more else "",
+        "next_rows_url": _query(params, offset=after, fragment="rows") if more else "",
+        "next_page_url": _query(params, offset=after) if more else "",
         "earlier": offset > 0,
-        "first_url": _query(
-            {k: v for k, v in request.GET.items() if k not in ("row", "offset", "fragment")}
-        ),
+        "first_url": _query(params),
     }
 
 
@@ -191,11 +188,13 @@ def _query(params: Mapping[str, object], **changes: str | int) -> str:
     return f"?{urlencode({**params, **changes})}"
 
 
-def _links(a, b, mode: str, options: CompareOptions, changed_only: bool) -> dict[str, str]:
-    """The URL of each view one click away: the other mode, each toggle flipped, a and b swapped."""
+def _view_params(
+    a, b, mode: str, options: CompareOptions, changed_only: bool
+) -> dict[str, str | int]:
+    """The parameters of the view shown, as its links carry them (none without two witnesses)."""
     if a is None or b is None:
         return {}
-    params: dict[str, str | int] = {
+    return {
         "a": a.slug,
         "b": b.slug,
         "mode": mode,
@@ -204,14 +203,18 @@ def _links(a, b, mode: str, options: CompareOptions, changed_only: bool) -> dict
         "case": int(options.ignore_case),
         "changed": int(changed_only),
     }
+
+
+def _links(params: dict[str, str | int]) -> dict[str, str]:
+    """The URL of each view one click away: the other mode, each toggle flipped, a and b swapped."""
+    if not params:
+        return {}
+    flipped = {name: int(not params[name]) for name in ("punct", "space", "case", "changed")}
     return {
         "side": _query(params, mode="side"),
         "inline": _query(params, mode="inline"),
-        "punct": _query(params, punct=int(not options.show_punctuation)),
-        "space": _query(params, space=int(not options.show_whitespace)),
-        "case": _query(params, case=int(not options.ignore_case)),
-        "changed": _query(params, changed=int(not changed_only)),
-        "swap": _query(params, a=b.slug, b=a.slug),
+        **{name: _query(params, **{name: value}) for name, value in flipped.items()},
+        "swap": _query(params, a=params["b"], b=params["a"]),
     }
 
 
