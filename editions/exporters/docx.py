@@ -78,28 +78,28 @@ class _Footnotes:
 
     def add(self, paragraph: Paragraph, segment: Segment) -> None:
         """Call a new footnote here, numbered by the word processor, holding ``segment``."""
-        if self.element is None:
-            self._create_part()
+        element = self.element if self.element is not None else self._create_part()
         self.count += 1
         note_id = self.count
         call = paragraph.add_run()
         call.font.superscript = True
         call._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="{note_id}"/>'))
         note = parse_xml(f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p/></w:footnote>')
-        self.element.append(note)
+        element.append(note)
         body = Paragraph(note[0], paragraph._parent)
         number = body.add_run()
         number.font.superscript = True
         number._r.append(parse_xml(f"<w:footnoteRef {nsdecls('w')}/>"))
         body.add_run(" " + segment.text.replace("\n", " "))
 
-    def _create_part(self) -> None:
+    def _create_part(self):
+        """The footnotes part, made at the first note (the element notes are added to)."""
         document_part = self.word.part
-        self.element = parse_xml(FOOTNOTES_XML)
+        element = self.element = parse_xml(FOOTNOTES_XML)
         part = XmlPart(
             PackURI("/word/footnotes.xml"),
             CONTENT_TYPE.WML_FOOTNOTES,
-            self.element,
+            element,
             document_part.package,
         )
         document_part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
@@ -112,6 +112,7 @@ class _Footnotes:
             ),
             *SETTINGS_AFTER_FOOTNOTE_PR,
         )
+        return element
 
 
 COMMENT_ID_TAGS = {

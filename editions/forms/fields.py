@@ -2,10 +2,12 @@
 forms of a page's parameters (each unusable one takes its default).
 """
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.functional import Promise
 
 from .. import limits
 
@@ -74,7 +76,7 @@ class ParamsForm(forms.Form):
         return field.initial if value in (None, "", []) else value
 
 
-def choose(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+def choose(field: forms.Field, choices: Sequence[tuple[str, str | Promise]]) -> None:
     """Set the choices of a choice field (made per request: a document's witnesses...)."""
     cast(forms.ChoiceField, field).choices = choices
 

@@ -1,5 +1,7 @@
 """Importing a record: a file uploaded or a text pasted, parsed for the preview."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -52,8 +54,9 @@ class ImportForm(forms.Form):
             )
         return upload
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
         if self.errors:
             return cleaned

@@ -2,7 +2,7 @@
 the page of results."""
 
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from .. import search
 from ..concordance import MODES, SORTS
 from ..models import Category, Edition, Witness, WitnessRole
 from ..text import fold
-from .fields import ParamsForm, SmallIntField
+from .fields import ParamsForm, SmallIntField, choose
 
 MAX_QUERY = 200
 
@@ -56,8 +56,9 @@ class FilterForm(forms.Form):
             date_to=data.get("date_to"),
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The first date comes after the second."))
@@ -88,13 +89,14 @@ class SearchForm(FilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["language"].choices = _choices(self.languages(), _("Any language"))
+        choose(self.fields["language"], _choices(self.languages(), _("Any language")))
         translators = self.witnesses.exclude(translator="").values_list("translator", flat=True)
-        self.fields["translator"].choices = _choices(
-            sorted(set(translators), key=fold), _("Any translator")
+        choose(
+            self.fields["translator"],
+            _choices(sorted(set(translators), key=fold), _("Any translator")),
         )
         self.categories = Category.objects.filter(edition__in=list(self.editions.values()))
-        self.fields["category"].choices = [("", _("All categories"))] + self._categories()
+        choose(self.fields["category"], [("", _("All categories")), *self._categories()])
 
     def _categories(self) -> list[tuple[str, str]]:
         """One choice per slug: every edition starts with the same taxonomy, so a slug names
@@ -144,7 +146,7 @@ class ConcordanceForm(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         languages = self.languages()
-        self.fields["language"].choices = [(code, code) for code in languages]
+        choose(self.fields["language"], [(code, code) for code in languages])
         self.fields["language"].initial = "fr" if "fr" in languages else next(iter(languages), "")
 
 
