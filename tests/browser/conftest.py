@@ -3,6 +3,8 @@
 import io
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -96,6 +98,26 @@ def csp_violations(request, monkeypatch):
     yield violations
     if violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+@pytest.fixture(autouse=True)
+def requests_end_before_the_flush(transactional_db):
+    """After each browser test, wait for the live server's requests in flight to end.
+
+    A page closed mid-request (a poll, a stream reconnecting) leaves its request running in a
+    server thread; if it still holds row locks when the test's database is emptied, PostgreSQL
+    can find TRUNCATE and that request waiting on each other and abort one: a deadlock. This
+    fixture depends on ``transactional_db``, so its end comes before the flush.
+    """
+    yield
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _serving_threads():
+        time.sleep(0.05)
+
+
+def _serving_threads() -> list[threading.Thread]:
+    # socketserver names the thread of each connection after its target (Python 3.10+).
+    return [t for t in threading.enumerate() if "process_request_thread" in t.name]
 
 
 @pytest.fixture
