@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -91,6 +92,19 @@ def test_after_a_huge_last_event_id_the_browser_still_gets_new_events(client_as,
     # The browser asks again with the last id it was given, as EventSource does.
     answer = client.get(url, headers={"Last-Event-ID": str(ids[-1])}).content.decode()
     assert f"id: {change.pk}\nevent: changed" in answer
+
+
+def test_a_change_made_while_the_page_loads_reaches_its_stream(client_as, document):
+    earlier = events.publish(document.pk, "segment-changed", {"segment": 1})
+    client = client_as("reader")
+    page = client.get(document.get_absolute_url()).content.decode()
+    stream = re.search(r'sse-connect="([^"]+)"', page)[1]
+    assert stream == f"{_events_url(document)}?after={earlier.pk}"  # the newest as it read
+    # Someone saves before the browser has opened the stream: no Last-Event-ID yet.
+    change = events.publish(document.pk, "segment-changed", {"segment": 1})
+    answer = client.get(stream).content.decode()
+    assert f"id: {change.pk}\nevent: changed" in answer
+    assert f"id: {earlier.pk}\nevent:" not in answer  # what the page already shows
 
 
 def test_the_write_path_keeps_the_event_table_within_its_window(document, settings, monkeypatch):

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .. import events
 from ..annotating import ensure_categories
 from ..docpage import (
     PAGE_ROWS,
@@ -28,11 +29,20 @@ from .common import redirect_after_post
 MAX_REFRESH_ROWS = 400
 
 
-def _page_context(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> dict:
-    """What every view of the document's text needs: access checked, layout, chosen columns."""
+def _page_context(
+    request: AuthenticatedHttpRequest, slug: str, doc_slug: str, live: bool = False
+) -> dict:
+    """What every view of the document's text needs: access checked, layout, chosen columns.
+
+    ``live``: for a whole page (not a live refresh of its rows), also the newest event, read
+    before anything the page shows, from which its live stream starts: a change made while
+    the page loads reaches it.
+    """
     edition, role, document, witnesses = document_with_witnesses(request, slug, doc_slug)
-    layout = document_layout(document, witnesses)
     wanted = DocumentPageForm(request.GET, witnesses=witnesses).values()
+    refresh = bool(request.htmx) and wanted["fragment"] == "body"
+    live_after = events.last_event_id(document.pk) if live and not refresh else None
+    layout = document_layout(document, witnesses)
     shown = wanted["w"]  # the witnesses the reader chose, else all of them
     context = {
         "edition": edition,
@@ -44,6 +54,8 @@ def _page_context(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -
         "request": request,
         "chosen": ",".join(w.slug for w in shown) if shown != witnesses else "",
         "wanted": wanted,
+        "refresh": refresh,
+        "live_after": live_after,
     }
     # The query that keeps the reader's choice of witnesses on every link ("w=a,b&").
     context["wq"] = urlencode({"w": context["chosen"]}) + "&" if context["chosen"] else ""
@@ -79,9 +91,9 @@ def _wanted_row(context: dict) -> int | None:
 
 @require_GET
 def document_detail(request: AuthenticatedHttpRequest, slug: str, doc_slug: str) -> HttpResponse:
-    context = _page_context(request, slug, doc_slug)
+    context = _page_context(request, slug, doc_slug, live=True)
     layout, can, wanted = context["layout"], context["can"], context["wanted"]
-    partial = request.htmx and wanted["fragment"] == "body"
+    partial = context["refresh"]
     if partial:  # a live refresh: the rows the reader has loaded, as they are now
         start = wanted["start"] or 1
         end = min(wanted["end"] or start, start + MAX_REFRESH_ROWS - 1)
