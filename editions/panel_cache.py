@@ -26,7 +26,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .annotating import visible_annotations
-from .models import Annotation, AnnotationTarget, Category, Document, Reply, Status, Visibility
+from .models import (
+    Annotation,
+    AnnotationTarget,
+    Category,
+    Document,
+    Reply,
+    Status,
+    Visibility,
+    anchor_id,
+)
 
 FACETS_TIMEOUT = 24 * 3600
 ITEM_TIMEOUT = 24 * 3600
@@ -94,6 +103,10 @@ class ListedTarget:
     start: int | None
     witness_slug: str
     sid: str
+
+    @property
+    def anchor(self) -> str:
+        return anchor_id(self.witness_slug, self.sid)
 
 
 @dataclass

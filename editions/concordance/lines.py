@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import search
 from ..counterparts import Located
-from ..models import Document, Witness
+from ..models import Document, Witness, anchor_id
 from ..text import WORD, fold
 
 CONTEXT = 70  # characters of context on each side of a hit
@@ -93,7 +93,7 @@ class Line:
 
     @property
     def anchor(self) -> str:
-        return f"{self.witness.slug}-{self.sid}"
+        return anchor_id(self.witness.slug, self.sid)
 
     @property
     def url(self) -> str:

@@ -46,6 +46,7 @@ from .texts import SegmentKind as SegmentKind
 from .texts import SegmentRevision as SegmentRevision
 from .texts import Witness as Witness
 from .texts import WitnessRole as WitnessRole
+from .texts import anchor_id as anchor_id
 from .tokens import MAX_TOKENS_PER_USER as MAX_TOKENS_PER_USER
 from .tokens import TOKEN_PREFIX as TOKEN_PREFIX
 from .tokens import ApiToken as ApiToken

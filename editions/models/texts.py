@@ -185,7 +185,13 @@ class Segment(models.Model):
     @property
     def anchor_id(self) -> str:
         """An HTML/XML id unique across a document page."""
-        return f"{self.witness.slug}-{self.sid}"
+        return anchor_id(self.witness.slug, self.sid)
+
+
+def anchor_id(witness_slug: str, sid: str) -> str:
+    """A segment's id on its document's page (``Segment.anchor_id``), from plain values;
+    ``?at=`` takes it back (``DocumentPageForm``)."""
+    return f"{witness_slug}-{sid}"
 
 
 class FootnoteRef(models.Model):

@@ -20,7 +20,7 @@ from ..docpage import (
 from ..forms import DOCUMENT_METADATA_FIELDS, DocumentForm, DocumentPageForm
 from ..fragments import cached_fragment, model_state, render_shared
 from ..http import AuthenticatedHttpRequest
-from ..models import Document, Role, Segment, Witness
+from ..models import Document, Role, Segment, Witness, anchor_id
 from ..permissions import Abilities, document_for, document_with_witnesses
 from ..versioning import StaleVersion, update_if_current
 from .common import redirect_after_post
@@ -240,7 +240,7 @@ def _hit(witness: Witness, sid: str, text: str, query: str, row: int) -> dict:
     left = max(0, at - 60)
     return {
         "witness": witness,
-        "anchor": f"{witness.slug}-{sid}",
+        "anchor": anchor_id(witness.slug, sid),
         "row": row,
         "before": ("…" if left else "") + text[left:at],
         "match": text[at : at + len(query)],
